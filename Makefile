@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demo-output
 
-.PHONY: help install demo test lint bench release clean
+.PHONY: help install demo test lint bench release lab test-browser clean
 
 help:
 	@echo "make demo | make test | make bench | make lint | make release | make clean"
@@ -28,16 +28,28 @@ demo: $(STAMP)
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass by accident.
 test: $(STAMP)
-	$(BIN)/python -m ruff check src tests autograder benchmarks
+	$(BIN)/python -m ruff check src tests autograder benchmarks tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check src tests autograder benchmarks
+	$(BIN)/python -m ruff check src tests autograder benchmarks tools
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Regenerate release/ (nbgrader generate_assignment) and solutions/ (executed) from source/.
+release: $(STAMP)
+	$(BIN)/python tools/release.py
+
+# JupyterLab on the student notebooks, with nbgrader's student extensions.
+lab: $(STAMP)
+	$(BIN)/python tools/lab.py
+
+# Open every release notebook in headless Chromium through a real JupyterLab.
+test-browser: $(STAMP)
+	$(BIN)/python tools/browser_test.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info .pytest_cache
