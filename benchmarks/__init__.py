@@ -1,1 +1,1 @@
-"""Benchmarks for `make bench`: each ``bench_*.py`` module has ``main()`` and prints its own table."""
+"""Benchmarks for `make bench`: each ``bench_*.py`` module has ``main()`` printing a table."""
