@@ -1,0 +1,277 @@
+"""Tests of coursekit.augment.pipeline: steps, seeded pipelines and augment_dataset."""
+
+import numpy as np
+import pytest
+
+from coursekit.augment import (
+    TRANSFORMS,
+    AppliedStep,
+    Pipeline,
+    Step,
+    augment_dataset,
+    default_pipeline,
+)
+
+
+def _random_rgb(shape=(16, 16, 3), seed=0):
+    return np.random.default_rng(seed).integers(0, 256, size=shape).astype(np.uint8)
+
+
+# --- Step -----------------------------------------------------------------------------------
+
+
+def test_step_draws_ranges_uniformly_choices_from_lists_and_passes_constants():
+    step = Step("rotate", angle=(-10.0, 10.0), mode="reflect", order=[0, 1])
+    rng = np.random.default_rng(0)
+    draws = [step.sample(rng) for _ in range(300)]
+    angles = np.array([d["angle"] for d in draws])
+    assert angles.min() >= -10.0 and angles.max() <= 10.0
+    assert angles.min() < -8.0 and angles.max() > 8.0
+    assert {d["order"] for d in draws} == {0, 1}
+    assert {d["mode"] for d in draws} == {"reflect"}
+
+
+def test_a_one_element_list_passes_a_tuple_unchanged():
+    step = Step("random_crop", size=[(4, 5)])
+    assert step.sample(0) == {"size": (4, 5)}
+    assert step.apply(_random_rgb(), step.sample(0), random_state=0).shape == (4, 5, 3)
+
+
+def test_step_lists_the_known_transform_names():
+    with pytest.raises(ValueError, match=r"transform must be one of .*'rotate90'.*'add_noise'"):
+        Step("rotate_90")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"angle": (1, 2, 3)}, r"a tuple is a range and must be \(low, high\)"),
+        ({"angle": (10, -10)}, "expected low <= high"),
+        ({"angle": ("a", "b")}, "a tuple is a range"),
+        ({"k": []}, "may not be empty"),
+    ],
+)
+def test_step_explains_badly_written_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        Step("rotate", **params)
+
+
+@pytest.mark.parametrize("probability", [-0.1, 1.5])
+def test_step_probability_must_lie_in_0_1(probability):
+    with pytest.raises(ValueError, match="probability must be"):
+        Step("flip", probability=probability, axis="vertical")
+
+
+def test_step_accepts_a_function_and_passes_it_the_generator_if_it_wants_one():
+    received = []
+
+    def invert(image, random_state):
+        received.append(random_state)
+        return 255 - image
+
+    pipeline = Pipeline([Step(invert)])
+    image = _random_rgb()
+    np.testing.assert_array_equal(pipeline(image, random_state=0), 255 - image)
+    assert isinstance(received[0], np.random.Generator)
+
+
+def test_step_and_pipeline_repr_read_like_the_code_that_made_them():
+    step = Step("rotate", probability=0.5, angle=(-15, 15), mode="reflect")
+    assert repr(step) == "Step('rotate', probability=0.5, angle=(-15, 15), mode='reflect')"
+    assert repr(Pipeline([step])) == (
+        "Pipeline([\n    Step('rotate', probability=0.5, angle=(-15, 15), mode='reflect'),\n])"
+    )
+    assert str(AppliedStep("rotate", {"angle": 12.3456, "mode": "reflect"})) == (
+        "rotate(angle=12.3, mode='reflect')"
+    )
+
+
+# --- Pipeline -------------------------------------------------------------------------------
+
+
+def test_same_seed_gives_the_same_output_and_other_seeds_differ():
+    pipeline = default_pipeline()
+    image = _random_rgb()
+    np.testing.assert_array_equal(pipeline(image, random_state=7), pipeline(image, random_state=7))
+    outputs = [pipeline(image, random_state=seed) for seed in range(5)]
+    for first in range(5):
+        for second in range(first + 1, 5):
+            assert not np.array_equal(outputs[first], outputs[second])
+
+
+def test_probability_zero_never_applies_and_one_always_applies():
+    image = _random_rgb()
+    never = Pipeline([Step("flip", probability=0.0, axis="horizontal")])
+    always = Pipeline([Step("flip", probability=1.0, axis="horizontal")])
+    for seed in range(10):
+        np.testing.assert_array_equal(never(image, random_state=seed), image)
+        np.testing.assert_array_equal(always(image, random_state=seed), np.fliplr(image))
+
+
+def test_probability_one_half_applies_about_half_the_time():
+    pipeline = Pipeline([Step("flip", probability=0.5, axis="horizontal")])
+    image = _random_rgb()
+    rng = np.random.default_rng(0)
+    flipped = sum(len(pipeline(image, rng, return_applied=True)[1]) for _ in range(400))
+    assert 160 < flipped < 240
+
+
+def test_the_applied_steps_reproduce_the_output_when_replayed():
+    pipeline = Pipeline([step for step in default_pipeline().steps if step.name != "add_noise"])
+    image = _random_rgb((12, 12, 3))
+    for seed in range(10):
+        augmented, applied = pipeline(image, random_state=seed, return_applied=True)
+        names = [step.name for step in applied]
+        assert names == [s.name for s in pipeline.steps if s.name in names]
+        replayed = image
+        for step in applied:
+            replayed = TRANSFORMS[step.name](replayed, **step.params)
+        np.testing.assert_array_equal(replayed, augmented)
+
+
+def test_pipeline_requires_steps():
+    with pytest.raises(TypeError, match=r"steps\[1\] is .*; expected a Step"):
+        Pipeline([Step("flip", axis="vertical"), "flip"])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("colour", [True, False])
+def test_default_pipeline_keeps_shape_dtype_and_range(dtype, colour):
+    shape = (10, 14, 3) if colour else (10, 14)
+    image = _random_rgb(shape)
+    if dtype != np.uint8:
+        image = (image / 255.0).astype(dtype)
+    pipeline = default_pipeline(square=False, colour=colour)
+    for seed in range(20):
+        augmented = pipeline(image, random_state=seed)
+        assert augmented.shape == image.shape and augmented.dtype == image.dtype
+        assert augmented.min() >= 0 and augmented.max() <= (255 if dtype == np.uint8 else 1)
+
+
+def test_default_pipeline_uses_odd_quarter_turns_only_for_square_images():
+    assert default_pipeline(square=True).steps[0].params == {"k": [0, 1, 2, 3]}
+    assert default_pipeline(square=False).steps[0].params == {"k": [0, 2]}
+    names = [step.name for step in default_pipeline(colour=False).steps]
+    assert "adjust_saturation" not in names and "adjust_hue" not in names
+
+
+# --- augment_dataset ------------------------------------------------------------------------
+
+# Grey levels far enough apart that the default pipeline (brightness within 10 %, mild noise)
+# never moves one image's mean level to another's: the content says which image a copy is of.
+LEVELS = np.array([20, 60, 100, 140, 180, 230])
+
+
+def _labelled_batch(shape=(12, 12, 3)):
+    images = np.stack([np.full(shape, level, dtype=np.uint8) for level in LEVELS])
+    labels = np.array(["nv", "mel", "bkl", "nv", "df", "mel"])
+    groups = np.array([10, 11, 11, 12, 13, 13])
+    return images, labels, groups
+
+
+def _source_index(image):
+    return int(np.argmin(np.abs(LEVELS - image.mean())))
+
+
+@pytest.mark.parametrize("shape", [(12, 12, 3), (9, 14, 3), (9, 14)])
+def test_augment_dataset_keeps_labels_and_groups_aligned_with_the_images(shape):
+    images, labels, groups = _labelled_batch(shape)
+    aug_images, aug_labels, aug_groups = augment_dataset(images, labels, groups, copies=3)
+    n = len(images)
+    assert aug_images.shape == (4 * n,) + shape and aug_images.dtype == np.uint8
+    np.testing.assert_array_equal(aug_images[:n], images)
+    for row, image in enumerate(aug_images):
+        source = _source_index(image)
+        assert source == row % n
+        assert aug_labels[row] == labels[source]
+        assert aug_groups[row] == groups[source]
+
+
+def test_augment_dataset_order_is_originals_then_copy_by_copy():
+    images = np.stack([_random_rgb(seed=seed) for seed in range(4)])
+    aug_images, aug_labels, _ = augment_dataset(images, np.arange(4), copies=2)
+    np.testing.assert_array_equal(aug_labels, [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3])
+    np.testing.assert_array_equal(aug_images[:4], images)
+    assert not np.array_equal(aug_images[4:8], aug_images[8:12])
+
+
+def test_augment_dataset_without_originals_and_without_groups():
+    images, labels, _ = _labelled_batch()
+    aug_images, aug_labels, aug_groups = augment_dataset(
+        images, labels, copies=2, include_original=False
+    )
+    assert aug_images.shape[0] == 2 * len(images)
+    assert aug_groups is None
+    np.testing.assert_array_equal(aug_labels, np.concatenate([labels, labels]))
+    assert [_source_index(image) for image in aug_images] == list(range(6)) * 2
+
+
+def test_augment_dataset_does_not_depend_on_n_jobs_or_on_the_number_of_copies():
+    images = np.stack([_random_rgb(seed=seed) for seed in range(5)])
+    labels = np.arange(5)
+    one_job, _, _ = augment_dataset(images, labels, copies=2, random_state=3, n_jobs=1)
+    two_jobs, _, _ = augment_dataset(images, labels, copies=2, random_state=3, n_jobs=2)
+    np.testing.assert_array_equal(one_job, two_jobs)
+    one_copy, _, _ = augment_dataset(images, labels, copies=1, random_state=3)
+    np.testing.assert_array_equal(one_copy, one_job[:10])
+    other_seed, _, _ = augment_dataset(images, labels, copies=2, random_state=4)
+    assert not np.array_equal(other_seed[5:], one_job[5:])
+
+
+def test_augment_dataset_keeps_the_positional_signature_of_the_student_version():
+    images = np.stack([_random_rgb(seed=seed) for seed in range(3)])
+    labels, groups = np.arange(3), np.array([7, 7, 8])
+    positional = augment_dataset(images, labels, groups, 2, 5)
+    keywords = augment_dataset(images, labels, groups=groups, copies=2, random_state=5)
+    for got, expected in zip(positional, keywords, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_augment_dataset_accepts_a_custom_pipeline_and_float_images():
+    images = np.stack([_random_rgb(seed=seed) / 255.0 for seed in range(3)])
+    pipeline = Pipeline([Step("flip", axis="vertical")])
+    aug_images, _, _ = augment_dataset(images, [0, 1, 2], pipeline=pipeline)
+    assert aug_images.dtype == np.float64
+    np.testing.assert_array_equal(aug_images[3:], images[:, ::-1])
+
+
+@pytest.mark.parametrize(
+    ("labels", "groups", "message"),
+    [
+        ([0, 1], None, "labels has length 2 but images has 3 images"),
+        ([0, 1, 2], [5, 6, 7, 8], "groups has length 4 but images has 3 images"),
+        (0, None, "labels has length None but images has 3 images"),
+    ],
+)
+def test_augment_dataset_names_both_lengths_when_they_differ(labels, groups, message):
+    images = np.zeros((3, 4, 4, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match=message):
+        augment_dataset(images, labels, groups)
+
+
+def test_augment_dataset_refuses_a_pipeline_that_changes_the_shape():
+    images = np.zeros((2, 4, 6, 3), dtype=np.uint8)
+    turn = Pipeline([Step("rotate90", k=[1])])
+    with pytest.raises(ValueError, match=r"image 0 \(copy 1\) of shape \(4, 6, 3\) into shape"):
+        augment_dataset(images, [0, 1], pipeline=turn)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "message"),
+    [
+        ({"copies": -1}, ValueError, "copies must be an integer >= 0"),
+        ({"copies": 1.5}, TypeError, "copies must be an integer"),
+        ({"copies": 0, "include_original": False}, ValueError, "would return no images"),
+        ({"pipeline": "default"}, TypeError, "pipeline must be callable"),
+        ({"random_state": -3}, ValueError, "random_state must be a non-negative"),
+    ],
+)
+def test_augment_dataset_checks_its_other_arguments(keywords, error, message):
+    images = np.zeros((2, 4, 4, 3), dtype=np.uint8)
+    with pytest.raises(error, match=message):
+        augment_dataset(images, [0, 1], **keywords)
+
+
+def test_augment_dataset_rejects_a_batch_that_is_not_images():
+    with pytest.raises(ValueError, match=r"expected a batch \(n, H, W\) or \(n, H, W, 3\)"):
+        augment_dataset(np.zeros((4, 4)), [0, 1, 2, 3])
