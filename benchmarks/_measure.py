@@ -1,0 +1,60 @@
+"""Measure a command's wall time and the peak memory of its whole process tree.
+
+``resource.getrusage(RUSAGE_CHILDREN)`` reports only the largest single
+descendant, which hides joblib's worker processes; here the resident set
+sizes of the process and all its descendants are summed, sampled every
+20 ms from ``/proc`` (Linux).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def _tree_rss(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+        stack += _children(p)
+    return total
+
+
+def run_and_measure(cmd, **popen_kwargs):
+    """Run ``cmd``; return ``(returncode, wall_seconds, peak_tree_rss_bytes)``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, **popen_kwargs)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    done.set()
+    sampler.join()
+    return code, time.perf_counter() - start, peak

@@ -1,0 +1,144 @@
+"""Choose the data set the notebooks use: real HAM10000 when present, else the synthetic twin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pooch
+
+from .errors import DatasetError, MetadataError
+from .images import find_images
+from .loader import load_ham10000
+from .metadata import find_metadata_file
+from .synthetic import synthetic_ham10000
+
+__all__ = ["cache_dir", "dataset_root", "load_dataset", "synthetic_root"]
+
+SYNTHETIC_N_IMAGES = 700
+SYNTHETIC_SEED = 0
+SYNTHETIC_SIZE = (450, 600)
+
+
+def cache_dir() -> Path:
+    """Folder of coursekit's downloads and generated data: ``$COURSEKIT_CACHE``, else pooch's."""
+    return Path(os.environ.get("COURSEKIT_CACHE") or pooch.os_cache("coursekit"))
+
+
+def _is_copy(folder: Path) -> bool:
+    try:
+        find_metadata_file(folder)
+    except MetadataError:
+        return False
+    return bool(find_images(folder))
+
+
+def synthetic_root() -> Path:
+    """Return the cached synthetic twin's folder, making it first if needed.
+
+    The twin (700 images, seed 0) is written to a temporary folder beside the
+    final one and renamed into place, so an interrupted run never leaves a
+    half-made folder that looks complete.
+    """
+    name = f"ham10000-synthetic-v1-n{SYNTHETIC_N_IMAGES}-seed{SYNTHETIC_SEED}"
+    if SYNTHETIC_SIZE != (450, 600):
+        name += f"-{SYNTHETIC_SIZE[0]}x{SYNTHETIC_SIZE[1]}"
+    final = cache_dir() / name
+    if final.is_dir():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
+    try:
+        synthetic_ham10000(
+            temporary, n_images=SYNTHETIC_N_IMAGES, seed=SYNTHETIC_SEED, size=SYNTHETIC_SIZE
+        )
+        try:
+            temporary.rename(final)
+        except OSError:
+            if not final.is_dir():  # not a concurrent run that finished first
+                raise
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return final
+
+
+def dataset_root(root=None) -> tuple[Path, bool]:
+    """Find the data set to use.
+
+    Parameters
+    ----------
+    root : str or os.PathLike, optional
+        Folder of a real HAM10000 copy. When given, it must hold one.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The folder: ``root``; else ``$COURSEKIT_DATA``; else ``<cache>/ham10000``
+        when it holds a copy (``<cache>`` is ``$COURSEKIT_CACHE`` or
+        ``pooch.os_cache("coursekit")``); else the synthetic twin, made once
+        into ``<cache>/ham10000-synthetic-v1-n700-seed0``.
+    is_real : bool
+        False for the synthetic twin.
+
+    Raises
+    ------
+    DatasetError
+        If ``root`` or ``$COURSEKIT_DATA`` is set but holds no HAM10000 copy
+        (a metadata file and images).
+    """
+    for candidate, source in ((root, "root"), (os.environ.get("COURSEKIT_DATA"), "COURSEKIT_DATA")):
+        if candidate:
+            folder = Path(candidate).expanduser()
+            if not _is_copy(folder):
+                raise DatasetError(
+                    f"{source} points to {str(folder)!r}, which holds no HAM10000 copy (a "
+                    "HAM10000_metadata file and ISIC_*.jpg images). Fix the path, or unset it "
+                    "to use the synthetic twin."
+                )
+            return folder, True
+    default = cache_dir() / "ham10000"
+    if _is_copy(default):
+        return default, True
+    return synthetic_root(), False
+
+
+def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=None,
+                 verbose=True):  # fmt: skip
+    """Load HAM10000 if it is on this computer, else its synthetic twin.
+
+    Parameters
+    ----------
+    size : tuple of int (height, width)
+        Size of the returned images in pixels, height first.
+    dx : str or list of str, optional
+        Diagnosis code(s) to load (see :data:`DIAGNOSES`); ``None`` loads all.
+    n_per_class : int, optional
+        Load at most this many images per class, drawn with ``random_state``.
+    random_state : None, int or numpy.random.Generator
+        Seed of that draw.
+    root : str or os.PathLike, optional
+        Folder of a real copy; see :func:`dataset_root` for where else it looks.
+    verbose : bool
+        Print one line saying which data set is used and where.
+
+    Returns
+    -------
+    images : numpy.ndarray of uint8, shape (n, height, width, 3)
+    metadata : pandas.DataFrame
+        Row ``i`` describes ``images[i]`` (see :func:`load_ham10000`).
+    """
+    folder, is_real = dataset_root(root)
+    images, metadata = load_ham10000(
+        folder, size=size, dx=dx, n_per_class=n_per_class, random_state=random_state
+    )
+    if verbose:
+        if is_real:
+            print(f"Using the real HAM10000 data set at {folder} ({len(images)} images loaded).")
+        else:
+            print(
+                f"Using the synthetic HAM10000 twin ({SYNTHETIC_N_IMAGES} images) at {folder}; "
+                "set COURSEKIT_DATA to use the real data set."
+            )
+    return images, metadata
