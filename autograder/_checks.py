@@ -147,29 +147,36 @@ def run(check, student) -> None:
 
 
 # -- comparisons ----------------------------------------------------------------------------
+# Mirrors first: on tiny inputs (1×2) a mirror can equal a half turn, and a swapped flip axis
+# is the likelier mistake.
 _ARRANGEMENTS = {
+    "mirrored left-right": np.fliplr,
+    "mirrored upside down": np.flipud,
     "turned 90 degrees counter-clockwise": lambda a: np.rot90(a, 1),
     "turned 180 degrees": lambda a: np.rot90(a, 2),
     "turned 90 degrees clockwise": lambda a: np.rot90(a, -1),
-    "mirrored left-right": np.fliplr,
-    "mirrored upside down": np.flipud,
     "transposed (rows and columns swapped)": lambda a: np.swapaxes(a, 0, 1),
 }
 
 
 def explain_arrangement(got: np.ndarray, expected: np.ndarray) -> str | None:
-    """Say how ``got`` relates to ``expected`` when it is the expected image moved."""
+    """Say how ``got`` relates to ``expected`` when it is the expected image moved.
+
+    Every arrangement that fits is named, the likeliest first.
+    """
     if got.ndim < 2 or expected.ndim < 2 or got.dtype != expected.dtype:
         return None
-    for words, move in _ARRANGEMENTS.items():
-        moved = move(expected)
-        if (
-            moved.shape == got.shape
-            and np.array_equal(moved, got)
-            and not np.array_equal(expected, got)
-        ):
-            return f"your result is the expected image {words}"
-    return None
+    if np.array_equal(expected, got) and expected.shape == got.shape:
+        return None
+    fits = [
+        words
+        for words, move in _ARRANGEMENTS.items()
+        if (moved := move(expected)).shape == got.shape and np.array_equal(moved, got)
+    ]
+    if not fits:
+        return None
+    also = f" (on this input that is the same as: {', '.join(fits[1:])})" if fits[1:] else ""
+    return f"your result is the expected image {fits[0]}{also}"
 
 
 def array_problem(got, expected, *, check_dtype=True) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from pathlib import Path
 
@@ -11,8 +10,8 @@ import joblib
 import numpy as np
 import pandas as pd
 from joblib.parallel import get_active_backend
-from tqdm import tqdm
 
+from .._progress import progress_bar
 from .._validation import check_random_state
 from .classes import DIAGNOSES
 from .errors import EmptySelectionError, MissingImagesError
@@ -129,8 +128,7 @@ def read_images(paths, size, n_jobs=None, progress=None) -> np.ndarray:
     step = _batch_size(len(paths), workers)
     starts = range(0, len(paths), step)
     show = len(paths) > PROGRESS_THRESHOLD if progress is None else bool(progress)
-    bar = tqdm(total=len(paths), unit="img", desc="Loading images", disable=not show,
-               file=sys.stderr)  # fmt: skip
+    bar = progress_bar(len(paths), desc="Loading images", unit="img", disable=not show)
     with bar:
         if len(starts) <= 1 or n_jobs == 1:
             results = ((s, read_batch(paths[s : s + step], size)) for s in starts)
@@ -184,7 +182,7 @@ def load_ham10000(
         a ``joblib.parallel_config(n_jobs=...)`` context says otherwise;
         ``1`` reads in this process.
     progress : bool, optional
-        Show a progress bar on stderr; ``None`` shows it for loads of more
+        Show a progress bar (stderr; stdout in a notebook); ``None`` shows it for more
         than 300 images.
 
     Returns

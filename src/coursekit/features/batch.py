@@ -7,8 +7,8 @@ import math
 
 import joblib
 import numpy as np
-from tqdm import tqdm
 
+from coursekit._progress import progress_bar
 from coursekit._validation import check_images
 from coursekit.features.colour import colour_histogram, colour_moments
 from coursekit.features.pixels import pixel_features
@@ -49,7 +49,7 @@ def extract_features(images, kind="colour_histogram", n_jobs=None, progress=None
         Number of joblib workers; ``None`` means joblib's default (1, unless set by
         ``joblib.parallel_config``), -1 all cores. The result does not depend on it.
     progress : bool or None, optional
-        Show a tqdm progress bar on stderr. ``None`` shows it for batches of more than 500
+        Show a tqdm progress bar (stderr; stdout in a notebook). ``None``: batches over 500
         images.
     **kwargs
         Options for the feature functions, e.g. ``bins=16`` or ``colour_space="lab"``.
@@ -103,7 +103,7 @@ def extract_features(images, kind="colour_histogram", n_jobs=None, progress=None
         results = joblib.Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     except ValueError:  # ... but some backends ("multiprocessing") only return lists
         results = joblib.Parallel(n_jobs=n_jobs)(tasks)
-    with tqdm(total=n, disable=not show, desc="features", unit="image") as bar:
+    with progress_bar(n, desc="features", unit="image", disable=not show) as bar:
         for chunk, block in zip(chunks, results, strict=True):
             result[chunk] = block
             bar.update(block.shape[0])

@@ -62,6 +62,9 @@ def grade_in_notebook(
     AssertionError
         With the student-facing feedback, when it does not.
     """
+    # IPython (and pytest) leave frames marked like this out of tracebacks, so the student
+    # sees the feedback, not the grader's file paths.
+    __tracebackhide__ = True
     import nbformat
 
     sources = _executed_sources() if sources is None else list(sources)
