@@ -1,0 +1,347 @@
+"""The notebook chain: ``source/`` -> ``release/`` (nbgrader) and ``solutions/`` (executed).
+
+Proves that the committed student and solution notebooks are exactly what ``make release``
+makes from ``source/``, that the student notebooks give nothing away, that ``nbgrader
+validate`` passes every source notebook, and that on a blank submission every graded test
+fails. The notebooks are regenerated once per session (``tools/release.py --output tmp``)
+and every test reads that one regeneration.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+RELEASE_TOOL = REPO / "tools" / "release.py"
+
+#: The graded questions (assignment, function, reference, points): the issue's table.
+QUESTIONS = [
+    ("01-images", "resize_image", "coursekit.augment.resize_image", 2),
+    ("01-images", "cluster_pixels", "coursekit.cluster.cluster_pixels", 3),
+    ("01-images", "quantise", "coursekit.cluster.quantise", 2),
+    ("02-augmentation", "rotate90", "coursekit.augment.rotate90", 2),
+    ("02-augmentation", "rotate", "coursekit.augment.rotate", 3),
+    ("02-augmentation", "flip", "coursekit.augment.flip", 2),
+    ("02-augmentation", "adjust_brightness", "coursekit.augment.adjust_brightness", 2),
+    ("02-augmentation", "adjust_gamma", "coursekit.augment.adjust_gamma", 2),
+    ("03-clustering", "colour_histogram", "coursekit.features.colour_histogram", 3),
+    ("03-clustering", "cluster_images", "coursekit.cluster.cluster_images", 3),
+    ("03-clustering", "purity", "coursekit.cluster.purity", 2),
+    ("04-small-data", "lesion_train_test_split", "coursekit.data.lesion_train_test_split", 3),
+    ("04-small-data", "augment_dataset", "coursekit.augment.augment_dataset", 3),
+]
+NOTEBOOKS = {
+    "01-images": "images.ipynb",
+    "02-augmentation": "augmentation.ipynb",
+    "03-clustering": "clustering.ipynb",
+    "04-small-data": "small_data.ipynb",
+}
+#: Student functions whose reference takes extra keyword parameters after the student's.
+EXTRA_REFERENCE_PARAMETERS = {"rotate": ["order", "cval"],
+                              "augment_dataset": ["pipeline", "include_original", "n_jobs"]}
+
+HIDDEN_TEST_CELL = (
+    "# Hidden tests check `{name}` against the reference on many inputs when your work is "
+    "graded.\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "from coursekit.grading import grade_in_notebook\n"
+    'grade_in_notebook("{assignment}", "{name}")\n'
+    "### END HIDDEN TESTS"
+)
+ANSWER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+                  "grade_in_notebook", "Model answer")
+
+
+def notebook_path(kind: str, assignment: str, root: Path = REPO) -> Path:
+    return root / kind / assignment / NOTEBOOKS[assignment]
+
+
+def read(path: Path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def cells_by_grade_id(nb) -> dict:
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("grade_id")}
+
+
+def nbgrader(*args, cwd=REPO, timeout=900):
+    """Run the real nbgrader command line of this environment (its ``alembic`` on the PATH)."""
+    env = {**os.environ,
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def blank_submission(assignment: str, release_root: Path, folder: Path) -> Path:
+    """The release notebook, unanswered, with the hidden tests put back as autograde does."""
+    hidden = {gid: cell.source
+              for gid, cell in cells_by_grade_id(read(notebook_path("source", assignment))).items()
+              if gid.endswith("-tests")}
+    nb = read(notebook_path("release", assignment, release_root))
+    for gid, cell in cells_by_grade_id(nb).items():
+        if gid in hidden:
+            cell.source = hidden[gid]
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / NOTEBOOKS[assignment]
+    nbformat.write(nb, str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def regenerated(tmp_path_factory):
+    """``release/`` and ``solutions/`` regenerated from ``source/`` into a temporary folder."""
+    out = tmp_path_factory.mktemp("regenerated")
+    done = subprocess.run([sys.executable, str(RELEASE_TOOL), "--output", str(out), "--jobs", "2"],
+                          cwd=REPO, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, f"tools/release.py failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def validations(regenerated, tmp_path_factory):
+    """``nbgrader validate`` of every source notebook and ``--invert`` of every blank one."""
+    blank_root = tmp_path_factory.mktemp("blank")
+    jobs = {}
+    for assignment in NOTEBOOKS:
+        jobs[("source", assignment)] = ["validate", str(notebook_path("source", assignment))]
+        blank = blank_submission(assignment, regenerated, blank_root / assignment)
+        # Restoring the hidden tests changes the test cells' checksums on purpose.
+        jobs[("blank", assignment)] = ["validate", "--invert",
+                                       "--Validator.ignore_checksums=True", str(blank)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {key: pool.submit(nbgrader, *args) for key, args in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+# ----------------------------------------------------------------- source notebooks
+
+
+def test_every_assignment_has_its_notebook():
+    found = sorted(p.relative_to(REPO / "source").as_posix()
+                   for p in (REPO / "source").glob("*/*.ipynb"))
+    assert found == sorted(f"{a}/{nb}" for a, nb in NOTEBOOKS.items())
+
+
+def test_question_table_matches_the_grader():
+    questions = pytest.importorskip("coursekit.grading.questions")
+    assert [(q.assignment, q.name, q.reference, q.points) for q in questions.QUESTIONS] == QUESTIONS
+
+
+@pytest.mark.parametrize("kind", ["source", "release"])
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_stored_without_outputs(kind, assignment):
+    nb = read(notebook_path(kind, assignment))
+    executed = [i for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not executed, f"{kind}/{assignment}: cells {executed} have outputs or counts"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("assignment, name, reference, points", QUESTIONS)
+def test_graded_question_cells(assignment, name, reference, points):
+    nb = read(notebook_path("source", assignment))
+    cells = cells_by_grade_id(nb)
+    solution = cells[f"{assignment}-{name}"]
+    assert nbgrader_meta(solution) == {
+        "grade": False, "grade_id": f"{assignment}-{name}", "locked": False,
+        "schema_version": 3, "solution": True, "task": False,
+    }
+    assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source
+    tests = cells[f"{assignment}-{name}-tests"]
+    assert tests.source == HIDDEN_TEST_CELL.format(assignment=assignment, name=name)
+    assert nbgrader_meta(tests) == {
+        "grade": True, "grade_id": f"{assignment}-{name}-tests", "locked": True,
+        "points": points, "schema_version": 3, "solution": False, "task": False,
+    }
+    # A visible self-check between the solution and the hidden tests: plain asserts.
+    between = nb.cells[nb.cells.index(solution) + 1: nb.cells.index(tests)]
+    checks = [c for c in between if c.cell_type == "code" and not nbgrader_meta(c)]
+    assert checks and all("assert" in c.source and name in c.source for c in checks)
+
+
+@pytest.mark.parametrize("assignment, name, reference, points", QUESTIONS)
+def test_student_function_mirrors_its_reference(assignment, name, reference, points):
+    """Same name, signature (a prefix, where the reference has extras) and docstring."""
+    solution = cells_by_grade_id(read(notebook_path("source", assignment)))[f"{assignment}-{name}"]
+    tree = ast.parse(solution.source)
+    (function,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    namespace: dict = {}
+    exec(f"def signature({ast.unparse(function.args)}): pass", namespace)  # the bare signature
+    mine = inspect.signature(namespace["signature"])
+    module, _, attr = reference.rpartition(".")
+    ref_function = getattr(importlib.import_module(module), attr)
+    ref = inspect.signature(ref_function)
+    extras = EXTRA_REFERENCE_PARAMETERS.get(name, [])
+    ref_params = [p for p in ref.parameters.values() if p.name not in extras]
+    assert [(p.name, p.default) for p in mine.parameters.values()] == [
+        (p.name, p.default) for p in ref_params]
+    doc, ref_doc = ast.get_docstring(function), inspect.getdoc(ref_function)
+    if not extras:
+        assert doc == ref_doc
+    else:  # the reference's docstring minus the parameters the student version lacks
+        assert doc.splitlines()[0] == ref_doc.splitlines()[0]
+        assert not any(line.startswith(f"{extra} : ") for extra in extras
+                       for line in doc.splitlines())
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_written_answers_are_manually_graded(assignment):
+    nb = read(notebook_path("source", assignment))
+    answers = [c for c in nb.cells if c.cell_type == "markdown" and nbgrader_meta(c)]
+    assert answers, f"{assignment} has no written question"
+    for cell in answers:
+        meta = nbgrader_meta(cell)
+        assert meta["solution"] and meta["grade"] and meta["points"] > 0
+        assert meta["grade_id"].startswith(f"{assignment}-")
+        assert cell.source.startswith("### BEGIN SOLUTION\n")
+        assert cell.source.endswith("\n### END SOLUTION")
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_top_cell_names_the_data_and_references_close(assignment):
+    nb = read(notebook_path("source", assignment))
+    first_code = [c.source for c in nb.cells if c.cell_type == "code"][:3]
+    assert any("data.load_dataset(" in src for src in first_code)
+    assert "Learning objectives" in nb.cells[0].source
+    last = nb.cells[-1].source
+    for needle in ("10.1038/sdata.2018.161", "CC BY-NC-SA 4.0", "skimage.data.skin",
+                   "Applied Data Analysis in Python"):
+        assert needle in last
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_no_deprecated_or_unseeded_calls(assignment):
+    code = "\n".join(c.source for c in read(notebook_path("source", assignment)).cells
+                     if c.cell_type == "code")
+    assert "io.imshow" not in code
+    for line in code.splitlines():
+        if "filters.gaussian(" in line and "# no channel_axis" not in line:
+            assert "channel_axis=" in line, line
+        if "KMeans(" in line:
+            assert "random_state" in line, line
+
+
+# ----------------------------------------------------------------- release
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_release_is_what_nbgrader_makes(regenerated, assignment):
+    committed = notebook_path("release", assignment)
+    fresh = notebook_path("release", assignment, regenerated)
+    assert json.loads(committed.read_text()) == json.loads(fresh.read_text()), (
+        f"release/{assignment} is out of date: run `make release`")
+    assert sorted(p.name for p in committed.parent.iterdir()) == sorted(
+        p.name for p in fresh.parent.iterdir())
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_release_gives_no_answers_away(assignment):
+    source = read(notebook_path("source", assignment))
+    release = read(notebook_path("release", assignment))
+    text = notebook_path("release", assignment).read_text()
+    for marker in ANSWER_MARKERS:
+        assert marker not in text, f"release/{assignment} contains {marker!r}"
+    released = cells_by_grade_id(release)
+    for gid, cell in cells_by_grade_id(source).items():
+        meta = nbgrader_meta(cell)
+        student = released[gid]
+        if meta["solution"] and cell.cell_type == "code":
+            body = cell.source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
+            assert body.strip() and body not in student.source
+            # Everything above the solution region (imports, signature, docstring) stays.
+            head = cell.source.split("    ### BEGIN SOLUTION")[0]
+            assert student.source == head + "    # YOUR CODE HERE\n    raise NotImplementedError()"
+        elif meta["solution"]:
+            assert student.source == "YOUR ANSWER HERE"
+        elif meta["grade"]:  # the graded test cell keeps its visible comment only
+            assert student.source == cell.source.split("\n")[0]
+            assert nbgrader_meta(student)["locked"] and nbgrader_meta(student)["points"] == meta[
+                "points"]
+
+
+def test_release_leaves_no_junk(regenerated):
+    for name in ("gradebook.db", ".nbgrader.log"):
+        assert not (REPO / name).exists(), f"{name} left in the repository"
+    for kind in ("release", "solutions"):
+        files = sorted(p.relative_to(REPO / kind).as_posix()
+                       for p in (REPO / kind).rglob("*") if p.is_file())
+        expected = sorted(["README.md"] + [f"{a}/{nb}" for a, nb in NOTEBOOKS.items()])
+        assert files == expected
+
+
+# ----------------------------------------------------------------- solutions
+
+
+def _text_outputs(cell):
+    texts, images = [], 0
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            texts.append((output.name, output.text))
+        elif output.output_type == "error":
+            texts.append(("error", output.ename, output.evalue))
+        else:
+            data = output.get("data", {})
+            images += "image/png" in data
+            if "image/png" not in data:
+                texts.append(("data", data.get("text/plain"), data.get("text/html")))
+    return texts, images
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_solutions_do_not_drift(regenerated, assignment):
+    committed = read(notebook_path("solutions", assignment))
+    fresh = read(notebook_path("solutions", assignment, regenerated))
+    assert len(committed.cells) == len(fresh.cells), "run `make release`"
+    for i, (old, new) in enumerate(zip(committed.cells, fresh.cells, strict=True)):
+        assert old.source == new.source, f"solutions/{assignment} cell {i}: run `make release`"
+        assert _text_outputs(old) == _text_outputs(new), f"solutions/{assignment} cell {i} drifted"
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_solutions_are_the_source_executed_without_errors(regenerated, assignment):
+    source = read(notebook_path("source", assignment))
+    solution = read(notebook_path("solutions", assignment, regenerated))
+    assert [c.source for c in source.cells] == [c.source for c in solution.cells]
+    code = [c for c in solution.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    for i, cell in enumerate(code):
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("error", None) not in kinds, f"code cell {i} raised"
+        if nbgrader_meta(cell).get("grade"):  # full marks: nbgrader sees no error, no stderr
+            assert ("stream", "stderr") not in kinds, f"hidden tests of cell {i} wrote stderr"
+    figures = sum(_text_outputs(c)[1] for c in code)
+    assert figures >= 6, f"{assignment}: only {figures} figures"
+
+
+# ----------------------------------------------------------------- nbgrader validate
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_nbgrader_validate_passes_the_source(validations, assignment):
+    done = validations[("source", assignment)]
+    assert done.returncode == 0, done.stderr
+    assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("assignment", list(NOTEBOOKS))
+def test_every_graded_test_fails_on_a_blank_submission(validations, assignment):
+    done = validations[("blank", assignment)]
+    assert done.returncode == 0, done.stderr
+    assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout
