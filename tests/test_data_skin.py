@@ -34,3 +34,14 @@ def test_fetch_gives_up_quickly_when_the_host_is_unreachable(monkeypatch):
     monkeypatch.setattr(skin_module, "_SKIN_HOST", ("127.0.0.1", 9))  # discard port: refused
     with pytest.raises(OSError):
         skin_module._fetch_skin(timeout=1.0)
+
+
+def test_offline_switch_uses_neither_network_nor_cache(monkeypatch):
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("COURSEKIT_OFFLINE must not look at the cache or the network")
+
+    monkeypatch.setenv("COURSEKIT_OFFLINE", "1")
+    monkeypatch.setattr(skin_module, "_cached_skin_path", must_not_be_called)
+    monkeypatch.setattr(skin_module, "_fetch_skin", must_not_be_called)
+    with pytest.warns(UserWarning, match="COURSEKIT_OFFLINE"):
+        assert load_skin().shape == (512, 512, 3)

@@ -42,6 +42,9 @@ SOURCE = REPO / "source"
 #: that k-means and the printed numbers do not drift between regenerations.
 KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
+    # The same images on every machine: scikit-image's `skin` (downloaded when online) is
+    # replaced by its bundled stand-in, whether or not this machine has it cached.
+    "COURSEKIT_OFFLINE": "1",
     "OMP_NUM_THREADS": "2",
     "OPENBLAS_NUM_THREADS": "2",
     "MKL_NUM_THREADS": "2",
