@@ -37,6 +37,7 @@ def test_synthetic_twin_is_made_once_and_cached(small_twin_settings, capsys, mon
 
 def test_real_copy_is_preferred(small_twin_settings, tmp_path, monkeypatch, capsys):
     real = synthetic_ham10000(tmp_path / "real", n_images=14, size=(30, 40), n_jobs=1)
+    (real / "README.txt").unlink()  # what makes it look like a real copy
     monkeypatch.setenv("COURSEKIT_DATA", str(real))
     assert dataset_root() == (real, True)
     images, _ = load_dataset(size=(8, 8), dx="mel")
@@ -55,3 +56,18 @@ def test_a_wrong_root_is_an_error_not_a_silent_fallback(small_twin_settings, tmp
     monkeypatch.setenv("COURSEKIT_DATA", str(tmp_path / "missing"))
     with pytest.raises(DatasetError, match="COURSEKIT_DATA points to"):
         dataset_root()
+
+
+def test_a_twin_given_as_root_is_reported_as_synthetic(small_twin_settings, tmp_path, capsys):
+    twin = synthetic_ham10000(tmp_path / "twin", n_images=14, size=(30, 40), n_jobs=1)
+    assert dataset_root(twin) == (twin, False)
+    load_dataset(size=(8, 8), root=twin, progress=False)
+    captured = capsys.readouterr()
+    assert "synthetic HAM10000 twin" in captured.out
+    assert "Loading images" not in captured.out + captured.err
+
+
+def test_progress_bar_can_be_forced_on(small_twin_settings, tmp_path, capsys):
+    twin = synthetic_ham10000(tmp_path / "twin", n_images=14, size=(30, 40), n_jobs=1)
+    load_dataset(size=(8, 8), root=twin, verbose=False, progress=True)
+    assert "Loading images" in capsys.readouterr().err

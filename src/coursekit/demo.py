@@ -114,9 +114,9 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
         figures[name] = path.name
 
     step(STEPS[0])
+    _, is_real = data.dataset_root(root)
     images, metadata = data.load_dataset(size=size, random_state=random_state, root=root,
-                                         verbose=progress)
-    is_real = bool(getattr(metadata, "attrs", {}).get("is_real", False))
+                                         verbose=progress, progress=None if progress else False)
 
     step(STEPS[1])
     save(plot.montage_by_class(images, metadata["dx"].to_numpy(), n_per_class=4,
@@ -151,7 +151,8 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
 
     step(STEPS[3])
     big_lesion = data.load_dataset(size=(225, 300), n_per_class=1, dx="mel",
-                                   random_state=random_state, root=root, verbose=False)[0][0]
+                                   random_state=random_state, root=root, verbose=False,
+                                   progress=False)[0][0]
     mask = cluster.segment_lesion(big_lesion, random_state=random_state)
     save(plot.segmentation_overlay(big_lesion, mask,
                                    title="Lesion found by colour clustering (k = 2, Lab)"),

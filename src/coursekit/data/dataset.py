@@ -15,7 +15,7 @@ from .loader import load_ham10000
 from .metadata import find_metadata_file
 from .synthetic import synthetic_ham10000
 
-__all__ = ["cache_dir", "dataset_root", "load_dataset", "synthetic_root"]
+__all__ = ["cache_dir", "dataset_root", "is_synthetic", "load_dataset", "synthetic_root"]
 
 SYNTHETIC_N_IMAGES = 700
 SYNTHETIC_SEED = 0
@@ -64,6 +64,20 @@ def synthetic_root() -> Path:
     return final
 
 
+def is_synthetic(folder) -> bool:
+    """True when ``folder`` holds a synthetic twin made by :func:`synthetic_ham10000`.
+
+    The twin is recognised by the ``README.txt`` it writes, which begins
+    "SYNTHETIC HAM10000 TWIN".
+    """
+    readme = Path(folder) / "README.txt"
+    try:
+        with readme.open(encoding="utf-8") as handle:
+            return handle.readline().startswith("SYNTHETIC HAM10000 TWIN")
+    except OSError:
+        return False
+
+
 def dataset_root(root=None) -> tuple[Path, bool]:
     """Find the data set to use.
 
@@ -80,7 +94,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
         ``pooch.os_cache("coursekit")``); else the synthetic twin, made once
         into ``<cache>/ham10000-synthetic-v1-n700-seed0``.
     is_real : bool
-        False for the synthetic twin.
+        False for the synthetic twin (also when ``root`` points at one).
 
     Raises
     ------
@@ -97,7 +111,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
                     "HAM10000_metadata file and ISIC_*.jpg images). Fix the path, or unset it "
                     "to use the synthetic twin."
                 )
-            return folder, True
+            return folder, not is_synthetic(folder)
     default = cache_dir() / "ham10000"
     if _is_copy(default):
         return default, True
@@ -105,7 +119,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
 
 
 def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=None,
-                 verbose=True):  # fmt: skip
+                 verbose=True, progress=None):  # fmt: skip
     """Load HAM10000 if it is on this computer, else its synthetic twin.
 
     Parameters
@@ -122,6 +136,9 @@ def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=
         Folder of a real copy; see :func:`dataset_root` for where else it looks.
     verbose : bool
         Print one line saying which data set is used and where.
+    progress : bool, optional
+        Show a progress bar while loading; ``None`` shows it for large loads
+        (see :func:`load_ham10000`).
 
     Returns
     -------
@@ -131,7 +148,8 @@ def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=
     """
     folder, is_real = dataset_root(root)
     images, metadata = load_ham10000(
-        folder, size=size, dx=dx, n_per_class=n_per_class, random_state=random_state
+        folder, size=size, dx=dx, n_per_class=n_per_class, random_state=random_state,
+        progress=progress,
     )
     if verbose:
         if is_real:
