@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -39,10 +40,17 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_and_measure(cmd, **popen_kwargs):
-    """Run ``cmd``; return ``(returncode, wall_seconds, peak_tree_rss_bytes)``."""
+class Measurement(NamedTuple):
+    returncode: int
+    seconds: float
+    peak_bytes: int
+    stdout: str | None  # only when the command ran with stdout=subprocess.PIPE
+
+
+def run_and_measure(cmd, **popen_kwargs) -> Measurement:
+    """Run ``cmd`` (``subprocess.Popen`` arguments) and measure it."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, **popen_kwargs)
+    proc = subprocess.Popen(cmd, text=True, **popen_kwargs)
     peak = 0
     done = threading.Event()
 
@@ -54,7 +62,7 @@ def run_and_measure(cmd, **popen_kwargs):
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    code = proc.wait()
+    out, _ = proc.communicate()
     done.set()
     sampler.join()
-    return code, time.perf_counter() - start, peak
+    return Measurement(proc.returncode, time.perf_counter() - start, peak, out)

@@ -6,8 +6,8 @@ images/s of each. Part 2 loads a full-size set of 10,015 synthetic images
 (made once, cached in ``bench-output/ham10000-synthetic-10015``) in a fresh
 subprocess, and reports wall time and peak memory: the largest sum of the
 resident set sizes (RSS) of that process and all its descendants (the joblib
-workers), sampled every 20 ms with psutil, beside the kernel's ``ru_maxrss``
-figures, and the CPU seconds used. Targets: >= 10x the naive loop at 64 x 64;
+workers), sampled every 20 ms from /proc (``benchmarks._measure``), beside the
+kernel's ``ru_maxrss`` figures, and the CPU seconds used. Targets: >= 10x the naive loop at 64 x 64;
 10,015 images in < 15 s on 2 cores with peak memory < 1 GB.
 """
 
@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks._measure import run_and_measure
 
 N_SIDE_BY_SIDE = 400
 N_FULL = 10_015
@@ -86,36 +88,19 @@ def full_scale() -> None:
               f"(cached in {CACHE})")  # fmt: skip
     else:
         print(f"using the cached {N_FULL} synthetic images in {CACHE}")
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover
-        psutil = None
     code = _CHILD.format(root=str(CACHE), n=N_FULL)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    peak = 0
-    if psutil is not None:
-        process = psutil.Process(child.pid)
-        while child.poll() is None:
-            try:
-                tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(0.02)
-    out, _ = child.communicate()
-    wall = time.perf_counter() - start
+    child = run_and_measure([sys.executable, "-c", code], stdout=subprocess.PIPE)
     if child.returncode:
         raise SystemExit(f"the loading subprocess failed with exit code {child.returncode}")
+    out, wall, peak = child.stdout, child.seconds, child.peak_bytes
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     children = after.ru_maxrss / 1024
     print(f"load_ham10000 of {N_FULL} images at 64x64: {float(out):.1f} s inside the call, "
           f"{wall:.1f} s wall including interpreter start (target < 15 s on 2 cores)")  # fmt: skip
-    if peak:
-        print(f"peak memory, parent + workers (sum of RSS, sampled): {peak / 2**20:.0f} MiB "
-              "(target < 1 GB)")  # fmt: skip
+    print(f"peak memory, parent + workers (sum of RSS, sampled): {peak / 2**20:.0f} MiB "
+          "(target < 1 GB)")  # fmt: skip
     print(f"largest single child process ru_maxrss: {children:.0f} MiB")
     print(f"CPU time of the subprocess and its reaped workers: {cpu:.1f} s (on a busy machine, "
           "CPU time / cores is a better guide than wall time)")  # fmt: skip

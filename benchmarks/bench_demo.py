@@ -18,13 +18,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, COURSEKIT_CACHE=os.path.join(tmp, "cache"), MPLBACKEND="Agg")
         cmd = [sys.executable, "-m", "coursekit", "demo", "--quiet"]
-        code, first, peak_first = run_and_measure(
+        code, first, peak_first, _ = run_and_measure(
             cmd + ["--output", os.path.join(tmp, "out0")], env=env, stdout=subprocess.DEVNULL
         )
         if code:
             print(f"demo failed (exit {code})")
             return 1
-        code, wall, peak = run_and_measure(
+        code, wall, peak, _ = run_and_measure(
             cmd + ["--output", os.path.join(tmp, "out1")], env=env, stdout=subprocess.DEVNULL
         )
     print(f"{'run':<40} {'wall s':>8} {'peak MB':>9}")

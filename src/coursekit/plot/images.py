@@ -73,10 +73,7 @@ def show_image(image, title=None, ax=None):
     """
     arr = check_displayable(image)
     if ax is None:
-        h, w = arr.shape[:2]
-        scale = 4.0 / max(h, w)
-        fig, axes = new_figure(figsize=(max(2.5, w * scale + 0.4), max(2.5, h * scale + 0.6)))
-        ax = axes[0, 0]
+        fig, ax = _single_image_figure(arr.shape)
     else:
         fig = figure_of(ax)
     draw_image(ax, arr, _describe(arr) if title is None else title)
@@ -266,11 +263,16 @@ def segmentation_overlay(image, mask, title=None, colour=OKABE_ITO[7], alpha=0.4
     if title is None:
         title = f"segmentation: {inside.mean():.0%} of pixels"
     if ax is None:
-        h, w = arr.shape[:2]
-        scale = 4.0 / max(h, w)
-        fig, axes = new_figure(figsize=(max(2.5, w * scale + 0.4), max(2.5, h * scale + 0.6)))
-        ax = axes[0, 0]
+        fig, ax = _single_image_figure(arr.shape)
     else:
         fig = figure_of(ax)
     draw_image(ax, shown, title)
     return fig
+
+
+def _single_image_figure(shape):
+    """A one-panel figure about 4 inches on its long side, shaped like the image."""
+    h, w = shape[:2]
+    scale = 4.0 / max(h, w)
+    fig, axes = new_figure(figsize=(max(2.5, w * scale + 0.4), max(2.5, h * scale + 0.6)))
+    return fig, axes[0, 0]
