@@ -36,7 +36,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests autograder benchmarks tools
 
-bench: $(STAMP)
+# The optional `bench` extra (albumentations) lets the augmentation benchmark compare speeds.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
 # Regenerate release/ (nbgrader generate_assignment) and solutions/ (executed) from source/.
