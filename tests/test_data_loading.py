@@ -3,58 +3,22 @@
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
+from fixtures.data_layouts import assert_aligned, colour_of, make_copy, make_partial_copy
 from PIL import Image
 
 from coursekit.data import (
     EmptySelectionError,
     ImageReadError,
     MissingImagesError,
+    MissingImagesWarning,
     find_images,
+    load_dataset,
     load_ham10000,
+    load_metadata,
     read_image,
 )
-
-CODES = ["nv", "mel", "bkl", "bcc", "akiec", "vasc", "df"]
-
-
-def colour_of(i):
-    """A colour that encodes row ``i`` (so alignment can be checked after loading)."""
-    return (20 + 3 * i) % 256, (250 - 5 * i) % 256, (40 + 11 * i) % 256
-
-
-def make_copy(root, n=42, layout="dataverse", size=(30, 40)):
-    """A tiny HAM10000 copy: image ``i`` is a uniform colour_of(i), dx cycles through CODES."""
-    folders = {
-        "dataverse": ["HAM10000_images_part_1", "HAM10000_images_part_2"],
-        "kaggle": ["ham10000_images_part_1", "ham10000_images_part_2"],
-        "flat": ["images"],
-        "root": ["."],
-    }[layout]
-    rows = []
-    for i in range(n):
-        image_id = f"ISIC_{24306 + i:07d}"
-        folder = root / folders[i * len(folders) // n]
-        folder.mkdir(parents=True, exist_ok=True)
-        pixels = np.empty(size + (3,), np.uint8)
-        pixels[...] = colour_of(i)
-        Image.fromarray(pixels).save(folder / f"{image_id}.jpg", quality=95)
-        rows.append({"lesion_id": f"HAM_{i // 2:07d}", "image_id": image_id,
-                     "dx": CODES[i % 7], "sex": "male"})  # fmt: skip
-    pd.DataFrame(rows).to_csv(root / "HAM10000_metadata.csv", index=False)
-    return root
-
-
-def row_number(image_id):
-    return int(image_id[5:]) - 24306
-
-
-def assert_aligned(images, meta):
-    assert len(images) == len(meta)
-    for image, image_id in zip(images, meta["image_id"], strict=True):
-        expected = np.array(colour_of(row_number(image_id)))
-        assert np.abs(image.reshape(-1, 3).mean(axis=0) - expected).max() < 4, image_id
+from coursekit.data.loader import select_rows
 
 
 @pytest.mark.parametrize("layout", ["dataverse", "kaggle", "flat", "root"])
@@ -134,20 +98,19 @@ def test_non_rgb_images_are_refused_with_file_and_mode(tmp_path, mode, word):
     assert path.name in str(err.value) and word in str(err.value) and repr(mode) in str(err.value)
 
 
-def test_missing_images_raise_or_warn_and_stay_aligned(tmp_path):
+def test_missing_images_warn_or_raise_and_stay_aligned(tmp_path):
     make_copy(tmp_path, n=28)
     for i in (3, 17):
         find_images(tmp_path)[f"ISIC_{24306 + i:07d}"].unlink()
     with pytest.raises(MissingImagesError, match=r"2 of 28 .*ISIC_0024309, ISIC_0024323"):
-        load_ham10000(tmp_path, size=(4, 4), n_jobs=1)
-    with pytest.warns(UserWarning, match=r"2 of 28 .*ISIC_0024309") as record:
-        images, meta = load_ham10000(tmp_path, size=(4, 4), on_missing="warn", n_jobs=2)
-    assert len([w for w in record if issubclass(w.category, UserWarning)
-                and "missing" in str(w.message)]) == 1  # fmt: skip
+        load_ham10000(tmp_path, size=(4, 4), on_missing="raise", n_jobs=1)
+    with pytest.warns(MissingImagesWarning, match=r"2 of 28 .*ISIC_0024309") as record:
+        images, meta = load_ham10000(tmp_path, size=(4, 4), n_jobs=2)  # "warn" by default
+    assert len([w for w in record if issubclass(w.category, UserWarning)]) == 1
     assert len(images) == len(meta) == 26
     assert "ISIC_0024309" not in set(meta["image_id"])
     assert_aligned(images, meta)
-    with pytest.raises(ValueError, match="on_missing"):
+    with pytest.raises(ValueError, match="on_missing must be 'warn' or 'raise'; got 'ignore'"):
         load_ham10000(tmp_path, on_missing="ignore")
 
 
@@ -168,3 +131,112 @@ def test_progress_bar_goes_to_stderr_and_can_be_disabled(tmp_path, capsys):
         warnings.simplefilter("error")
         load_ham10000(tmp_path, size=(4, 4), n_jobs=1)
     assert capsys.readouterr().err == ""  # 14 images: below the threshold
+
+
+# --- partial copies: metadata for every image, files for only some ---------------------------
+
+COUNTS = {"nv": 300, "mel": 60, "bkl": 60, "bcc": 40, "akiec": 40, "vasc": 40, "df": 20}
+
+
+def missing_warnings(record):
+    return [w for w in record if issubclass(w.category, MissingImagesWarning)]
+
+
+@pytest.fixture(scope="module")
+def half_copy(tmp_path_factory):
+    """560 rows, half of the images present (df: about 10 of 20)."""
+    return make_partial_copy(tmp_path_factory.mktemp("half"), n_images=560, counts=COUNTS,
+                             present=0.5, seed=1)  # fmt: skip
+
+
+def test_partial_copy_gives_full_counts_from_images_present(half_copy):
+    present = half_copy.present_per_class()
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        images, meta = load_ham10000(half_copy.root, size=(4, 4), n_per_class=15, n_jobs=1)
+    assert meta["dx"].value_counts().to_dict() == {c: min(15, present[c]) for c in COUNTS}
+    assert present["df"] < 15 <= min(v for c, v in present.items() if c != "df")
+    assert set(meta["image_id"]) <= set(half_copy.present)
+    assert_aligned(images, meta)
+    [warning] = missing_warnings(record)  # once, not once per image or per class
+    assert warning.filename == __file__  # points at the caller's line
+    message = str(warning.message)
+    assert f"{len(half_copy.missing)} of 560 images listed in the metadata of " in message
+    assert "HAM10000_images_part_1" in message and "HAM10000_images_part_2" in message
+    assert f"Fewer than n_per_class=15 images are left of: df ({present['df']} present)" in message
+    assert "coursekit data download" in message and "on_missing='raise'" in message
+
+
+def test_load_dataset_on_a_partial_copy_warns_once_at_the_callers_line(half_copy, capsys):
+    with pytest.warns(MissingImagesWarning) as record:
+        images, meta = load_dataset(size=(4, 4), n_per_class=8, root=half_copy.root)
+    assert len(missing_warnings(record)) == 1 and record[0].filename == __file__
+    assert len(images) == len(meta) == 7 * 8
+    assert_aligned(images, meta)
+    assert "real HAM10000 data set" in capsys.readouterr().out
+
+
+def test_partial_draw_is_deterministic_and_seeded(half_copy):
+    def ids(seed, **kwargs):
+        with pytest.warns(MissingImagesWarning):
+            _, meta = load_ham10000(half_copy.root, size=(4, 4), n_per_class=5,
+                                    random_state=seed, n_jobs=1, **kwargs)  # fmt: skip
+        return meta["image_id"].tolist()
+
+    assert ids(3) == ids(3) and len(ids(3)) == 35
+    assert ids(3) != ids(4)
+    assert ids(3, dx=["mel", "df"]) == ids(3, dx=["df", "mel"])
+
+
+def test_complete_copy_draw_is_unchanged_by_the_presence_check(tmp_path):
+    copy = make_partial_copy(tmp_path, n_images=140, present=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # complete: no warning at all
+        _, meta = load_ham10000(tmp_path, size=(4, 4), n_per_class=6, random_state=7, n_jobs=1)
+    expected = select_rows(load_metadata(tmp_path), n_per_class=6, random_state=7)
+    assert meta["image_id"].tolist() == expected["image_id"].tolist()
+    assert len(copy.missing) == 0
+
+
+def test_strict_mode_and_nothing_left_raise_clearly(half_copy, tmp_path):
+    with pytest.raises(MissingImagesError, match=r"of 560 images .* are missing") as err:
+        load_ham10000(half_copy.root, n_per_class=5, on_missing="raise")
+    assert "HAM10000_images_part_1" in str(err.value) and "on_missing='warn'" in str(err.value)
+    empty = make_partial_copy(tmp_path / "empty", n_images=14, present=0.0)
+    with pytest.raises(MissingImagesError, match=r"14 of 14 .*no image folder found in .*"
+                       r"No image is left to load"):  # fmt: skip
+        load_ham10000(empty.root)
+    with pytest.raises(ValueError, match="n_per_class must be a positive integer"):
+        load_ham10000(half_copy.root, n_per_class=0)  # checked before any warning
+
+
+def test_a_class_with_no_image_present(tmp_path):
+    made = make_partial_copy(tmp_path, n_images=140, present=1.0)
+    df_ids = made.metadata.loc[made.metadata["dx"] == "df", "image_id"]
+    for path in (find_images(tmp_path)[i] for i in df_ids):
+        path.unlink()
+    with pytest.raises(MissingImagesError, match=rf"{len(df_ids)} of {len(df_ids)} images"):
+        load_ham10000(tmp_path, dx="df")
+    with pytest.warns(MissingImagesWarning, match=rf"No image is left of: df \(none of "
+                      rf"{len(df_ids)} present\)"):  # fmt: skip
+        _, meta = load_ham10000(tmp_path, size=(4, 4), dx=["df", "mel"], n_jobs=1)
+    assert set(meta["dx"]) == {"mel"}
+
+
+@pytest.mark.parametrize("metadata_name", ["HAM10000_metadata.csv", "HAM10000_metadata.tab"])
+def test_one_dataverse_zip_unpacked(tmp_path, metadata_name):
+    made = make_partial_copy(tmp_path, n_images=70, present="part_1", metadata_name=metadata_name)
+    assert made.present == made.metadata["image_id"].tolist()[:35]
+    with pytest.warns(MissingImagesWarning, match=r"35 of 70 .*HAM10000_images_part_1\.") as rec:
+        images, meta = load_ham10000(tmp_path, size=(4, 4), n_jobs=1)
+    assert len(missing_warnings(rec)) == 1
+    assert meta["image_id"].tolist() == made.present
+    assert_aligned(images, meta)
+
+
+def test_partial_twin_layout(tmp_path):
+    made = make_partial_copy(tmp_path, n_images=28, present=0.75, images="twin", size=(30, 40))
+    assert not (tmp_path / "README.txt").exists()  # reads as a real copy
+    with pytest.warns(MissingImagesWarning, match="7 of 28"):
+        images, meta = load_ham10000(tmp_path, size=(8, 8), n_jobs=1)
+    assert len(images) == 21 and meta["image_id"].tolist() == made.present

@@ -11,7 +11,7 @@ import pooch
 
 from .errors import DatasetError, MetadataError
 from .images import find_images
-from .loader import load_ham10000
+from .loader import _load
 from .metadata import find_metadata_file
 from .synthetic import synthetic_ham10000
 
@@ -119,7 +119,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
 
 
 def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=None,
-                 verbose=True, progress=None):  # fmt: skip
+                 verbose=True, progress=None, on_missing="warn"):  # fmt: skip
     """Load HAM10000 if it is on this computer, else its synthetic twin.
 
     Parameters
@@ -129,9 +129,11 @@ def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=
     dx : str or list of str, optional
         Diagnosis code(s) to load (see :data:`DIAGNOSES`); ``None`` loads all.
     n_per_class : int, optional
-        Load at most this many images per class, drawn with ``random_state``.
+        Load at most this many images per class, drawn with ``random_state``
+        among the images present (a partial copy gives full counts whenever
+        it holds enough images of the class).
     random_state : None, int or numpy.random.Generator
-        Seed of that draw.
+        Seed of that draw; the same seed on the same copy gives the same images.
     root : str or os.PathLike, optional
         Folder of a real copy; see :func:`dataset_root` for where else it looks.
     verbose : bool
@@ -139,6 +141,11 @@ def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=
     progress : bool, optional
         Show a progress bar while loading; ``None`` shows it for large loads
         (see :func:`load_ham10000`).
+    on_missing : {"warn", "raise"}
+        Images listed in the metadata but absent (a partial copy) are left out
+        before choosing images with one :class:`MissingImagesWarning`
+        (``"warn"``), or raise :class:`MissingImagesError` (``"raise"``); see
+        :func:`load_ham10000`.
 
     Returns
     -------
@@ -147,10 +154,9 @@ def load_dataset(size=(64, 64), dx=None, n_per_class=None, random_state=0, root=
         Row ``i`` describes ``images[i]`` (see :func:`load_ham10000`).
     """
     folder, is_real = dataset_root(root)
-    images, metadata = load_ham10000(
-        folder, size=size, dx=dx, n_per_class=n_per_class, random_state=random_state,
-        progress=progress,
-    )
+    # _load, not load_ham10000: a MissingImagesWarning then points at the caller's line.
+    images, metadata = _load(folder, size, dx, n_per_class, random_state, on_missing,
+                             None, progress)  # fmt: skip
     if verbose:
         if is_real:
             print(f"Using the real HAM10000 data set at {folder} ({len(images)} images loaded).")

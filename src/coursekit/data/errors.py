@@ -13,6 +13,7 @@ __all__ = [
     "MissingImagesError",
     "EmptySelectionError",
     "DownloadError",
+    "MissingImagesWarning",
 ]
 
 
@@ -38,3 +39,11 @@ class EmptySelectionError(DatasetError):
 
 class DownloadError(DatasetError):
     """The download failed or its files are incomplete or corrupt."""
+
+
+class MissingImagesWarning(UserWarning):
+    """Images listed in the metadata are absent and were left out (a partial copy).
+
+    Silence it with ``warnings.filterwarnings("ignore", category=MissingImagesWarning)``
+    when a partial copy is intended; make it an error with ``on_missing="raise"``.
+    """
