@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    normalized_mutual_info_score,
+)
 
 import coursekit.cluster.evaluate as evaluate_module
 from coursekit.cluster import (
+    BASELINE_COLUMNS,
+    SCORES,
     contingency_table,
     evaluate_clustering,
     match_labels,
@@ -78,13 +84,58 @@ def test_evaluate_clustering_agrees_with_scikit_learn():
     pred[true == "nv"] = 5  # some structure, so that the scores are not all ~0
     result = evaluate_clustering(true, pred)
     assert result["ari"] == pytest.approx(adjusted_rand_score(true, pred))
+    assert result["ami"] == pytest.approx(adjusted_mutual_info_score(true, pred))
     assert result["nmi"] == pytest.approx(normalized_mutual_info_score(true, pred))
     assert result["purity"] == pytest.approx(purity(true, pred))
     assert result["n_clusters"] == 6 and result["n_noise"] == 0
     assert result["contingency"].equals(contingency_table(true, pred))
     relabelled = evaluate_clustering(true, (pred + 3) % 6)
-    for key in ("ari", "nmi", "purity"):
+    for key in ("ari", "ami", "nmi", "nmi_chance", "purity"):
         assert relabelled[key] == pytest.approx(result[key])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nmi_chance_is_the_level_that_ami_adjusts_for(seed):
+    # AMI = (NMI - E[NMI]) / (1 - E[NMI]) with scikit-learn's arithmetic normalisation, so
+    # scikit-learn's own AMI pins down the expected NMI of random clusters of these sizes.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 300))
+    true = rng.integers(0, int(rng.integers(2, 6)), n)
+    pred = np.where(rng.random(n) < 0.3, true, rng.integers(0, int(rng.integers(2, 9)), n))
+    result = evaluate_clustering(true, pred)
+    ami = adjusted_mutual_info_score(true, pred)
+    assert result["nmi_chance"] == pytest.approx((result["nmi"] - ami) / (1 - ami), rel=1e-9)
+    assert 0 < result["nmi_chance"] < result["nmi"]
+
+
+def test_nmi_chance_matches_shuffles_and_is_far_from_zero_for_small_samples():
+    rng = np.random.default_rng(5)
+    true, pred = rng.integers(0, 4, 60), rng.integers(0, 6, 60)  # unrelated labellings
+    result = evaluate_clustering(true, pred)
+    assert abs(result["ari"]) < 0.05 and abs(result["ami"]) < 0.05
+    assert result["nmi_chance"] > 0.05  # NMI is not 0 for chance
+    baseline = random_baseline(true, pred, n_repeats=150, random_state=0)
+    assert baseline["nmi"] == pytest.approx(result["nmi_chance"], abs=0.006)
+
+
+@pytest.mark.parametrize(
+    "true, pred, expected",
+    [
+        ([0, 0, 1, 1], [0, 0, 0, 0], 0.0),  # one cluster: the mutual information is always 0
+        ([0, 0, 0, 0], [0, 1, 2, 3], 0.0),
+        (["a", "a", "a"], [5, 5, 5], 1.0),  # both one group: NMI is 1 by scikit-learn's rule
+    ],
+)
+def test_nmi_chance_in_degenerate_cases(true, pred, expected):
+    result = evaluate_clustering(true, pred)
+    assert result["nmi_chance"] == expected
+    assert result["nmi"] == normalized_mutual_info_score(true, pred)
+
+
+def test_perfect_clustering_scores_one_and_keeps_a_chance_level_below_one():
+    result = evaluate_clustering(TRUE, [{"mel": 2, "nv": 0, "bkl": 1}[c] for c in TRUE])
+    assert result["ari"] == result["ami"] == result["nmi"] == result["purity"] == 1.0
+    assert 0 < result["nmi_chance"] < 0.5
 
 
 def test_evaluate_clustering_counts_noise_apart():
@@ -112,12 +163,68 @@ def test_random_baseline_is_near_chance_and_reproducible():
     true = np.repeat(["akiec", "bcc", "mel", "nv"], 30)
     result = random_baseline(true, k=4, n_repeats=50, random_state=3)
     table = result["scores"]
-    assert list(table.columns) == ["ari", "nmi", "purity"] and len(table) == 50
+    assert list(table.columns) == ["ari", "ami", "nmi", "purity"] == list(SCORES)
+    assert len(table) == 50 == result["n_repeats"]
     assert result["ari"] == pytest.approx(table["ari"].mean()) and abs(result["ari"]) < 0.02
+    assert abs(result["ami"]) < 0.02
     assert 0.25 < result["purity"] < 0.45  # chance purity is above 1 / 4
     assert 0.0 < result["nmi"] < 0.1
-    assert table.equals(random_baseline(true, k=4, n_repeats=50, random_state=3)["scores"])
-    assert not table.equals(random_baseline(true, k=4, n_repeats=50, random_state=4)["scores"])
+    again = random_baseline(true, k=4, n_repeats=50, random_state=3)
+    assert table.equals(again["scores"]) and result["summary"].equals(again["summary"])
+    other = random_baseline(true, k=4, n_repeats=50, random_state=4)
+    assert not table.equals(other["scores"]) and not result["summary"].equals(other["summary"])
+
+
+def test_random_baseline_scores_are_scikit_learns_scores_of_each_shuffle(monkeypatch):
+    true = np.repeat(["mel", "nv", "bkl"], [5, 9, 6])
+    shuffles = []
+    real_ari = evaluate_module.adjusted_rand_score
+
+    def spy(a, b):
+        shuffles.append(np.array(b))
+        return real_ari(a, b)
+
+    monkeypatch.setattr(evaluate_module, "adjusted_rand_score", spy)
+    table = random_baseline(true, k=3, n_repeats=4, random_state=1)["scores"]
+    assert len(shuffles) == 4
+    for row, shuffled in zip(table.itertuples(index=False), shuffles, strict=True):
+        assert row.ari == pytest.approx(adjusted_rand_score(true, shuffled))
+        assert row.ami == pytest.approx(adjusted_mutual_info_score(true, shuffled))
+        assert row.nmi == pytest.approx(normalized_mutual_info_score(true, shuffled))
+        assert row.purity == pytest.approx(purity(true, shuffled))
+
+
+def test_random_baseline_summary_holds_the_mean_and_the_percentiles():
+    true = np.repeat(["akiec", "bcc", "mel", "nv"], [10, 15, 20, 35])
+    result = random_baseline(true, k=5, n_repeats=200, random_state=0)
+    summary, table = result["summary"], result["scores"]
+    assert list(summary.index) == list(SCORES) and summary.index.name == "score"
+    assert list(summary.columns) == list(BASELINE_COLUMNS) == ["mean", "p2.5", "p95", "p97.5"]
+    for name in SCORES:
+        row = summary.loc[name]
+        assert row["mean"] == result[name] == pytest.approx(table[name].mean())
+        for column, q in (("p2.5", 2.5), ("p95", 95), ("p97.5", 97.5)):
+            assert row[column] == pytest.approx(np.percentile(table[name], q))
+        assert row["p2.5"] < row["mean"] < row["p97.5"]  # the band holds the chance level
+        assert row["p2.5"] <= row["p95"] <= row["p97.5"]
+        # About 5 % of the shuffles beat the 95th percentile, about 95 % fall in the band.
+        assert (table[name] > row["p95"]).mean() <= 0.05
+        assert ((table[name] >= row["p2.5"]) & (table[name] <= row["p97.5"])).mean() >= 0.95
+    assert summary.loc["ari", "p95"] > 0  # a score of 0 does not beat chance
+
+
+def test_random_baseline_band_narrows_with_more_samples():
+    def width(n):
+        summary = random_baseline(np.arange(n) % 4, k=4, n_repeats=40)["summary"]
+        return summary["p97.5"] - summary["p2.5"]
+
+    assert (width(400) < width(40) / 2).all()
+
+
+def test_random_baseline_with_one_repeat_has_a_band_of_width_zero():
+    summary = random_baseline(TRUE, PRED, n_repeats=1)["summary"]
+    for column in BASELINE_COLUMNS:
+        np.testing.assert_allclose(summary[column], summary["mean"])
 
 
 def test_random_baseline_keeps_the_sizes_of_a_given_labelling(monkeypatch):
@@ -139,6 +246,7 @@ def test_random_baseline_keeps_the_sizes_of_a_given_labelling(monkeypatch):
     "k, error, message",
     [
         (0, ValueError, "k must be >= 1"),
+        (5, ValueError, "k must be >= 1 and <= 4; got 5"),
         (2.5, TypeError, "k must be an int"),
         ([0, 1], ValueError, "labels_true has 4 labels but k has 2"),
     ],

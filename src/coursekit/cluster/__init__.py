@@ -6,13 +6,17 @@ pixels    ``cluster_pixels`` (graded) and ``quantise``: k-means on the colours o
 lesion    ``segment_lesion``: the darkest non-border colour cluster as a lesion mask
 images    ``cluster_images`` (graded), ``choose_k``, ``dbscan_eps``: clustering feature vectors
 evaluate  ``purity`` (graded), ``contingency_table``, ``evaluate_clustering``,
-          ``match_labels``, ``random_baseline``
+          ``match_labels``, ``random_baseline``; ``SCORES``, ``BASELINE_COLUMNS``
 
 Label numbers from any clustering are names, not ranks: compare clusterings with
-``evaluate_clustering`` (ARI, NMI, purity), never label by label.
+``evaluate_clustering`` (ARI, AMI, NMI, purity), never label by label, and beside the
+chance level and its spread from ``random_baseline``. ARI and AMI are 0 for chance;
+NMI and purity are not: chance gives them values above 0.
 """
 
 from coursekit.cluster.evaluate import (
+    BASELINE_COLUMNS,
+    SCORES,
     contingency_table,
     evaluate_clustering,
     match_labels,
@@ -24,7 +28,9 @@ from coursekit.cluster.lesion import segment_lesion
 from coursekit.cluster.pixels import cluster_pixels, quantise
 
 __all__ = [
+    "BASELINE_COLUMNS",
     "CLUSTER_METHODS",
+    "SCORES",
     "choose_k",
     "cluster_images",
     "cluster_pixels",

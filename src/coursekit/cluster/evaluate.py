@@ -1,4 +1,19 @@
-"""Comparing a clustering with known classes: contingency table, purity, ARI, NMI, baselines."""
+"""Comparing a clustering with known classes: contingency table, purity, ARI, AMI, NMI, chance.
+
+The scores and their chance levels (what clusters drawn at random, with the same cluster
+sizes, score on average):
+
+========  ==========================  ============================================
+score     range                       chance level
+========  ==========================  ============================================
+ARI       [-0.5, 1]                   0 (adjusted for chance)
+AMI       at most 1, can be below 0   0 (adjusted for chance)
+NMI       [0, 1]                      above 0: ``evaluate_clustering(...)["nmi_chance"]``
+purity    (0, 1]                      at least the share of the largest class
+========  ==========================  ============================================
+
+:func:`random_baseline` measures every chance level, with its spread, by shuffling.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +22,12 @@ import numbers
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from scipy.special import gammaln
+from sklearn.metrics import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    normalized_mutual_info_score,
+)
 
 from coursekit._validation import check_random_state
 from coursekit.features._checks import check_int
@@ -18,7 +38,17 @@ __all__ = [
     "evaluate_clustering",
     "match_labels",
     "random_baseline",
+    "SCORES",
+    "BASELINE_COLUMNS",
 ]
+
+#: The agreement scores of :func:`evaluate_clustering` and :func:`random_baseline`, in order.
+SCORES = ("ari", "ami", "nmi", "purity")
+
+#: Columns of ``random_baseline(...)["summary"]``: the mean over the shuffles and three
+#: percentiles (numpy's default linear interpolation between shuffles).
+BASELINE_COLUMNS = ("mean", "p2.5", "p95", "p97.5")
+_PERCENTILES = (2.5, 95.0, 97.5)
 
 
 def contingency_table(labels_true, labels_pred):
@@ -98,25 +128,64 @@ def evaluate_clustering(labels_true, labels_pred):
     Returns
     -------
     dict
-        ``"ari"``: adjusted Rand index (:func:`sklearn.metrics.adjusted_rand_score`),
-        1 for identical partitions, about 0 for random ones (it can be negative);
-        ``"nmi"``: normalised mutual information
-        (:func:`sklearn.metrics.normalized_mutual_info_score`, arithmetic mean), in [0, 1];
-        ``"purity"``: :func:`purity`, in (0, 1];
-        ``"n_clusters"``: number of distinct clusters, not counting the noise label -1;
-        ``"n_noise"``: number of samples labelled -1 (DBSCAN noise), 0 otherwise;
-        ``"contingency"``: :func:`contingency_table`.
+        Floats unless stated:
+
+        ``"ari"``
+            Adjusted Rand index (:func:`sklearn.metrics.adjusted_rand_score`): the share
+            of pairs of samples on which the two labellings agree, adjusted for chance.
+            Range [-0.5, 1]; 1 for identical partitions; **0 for chance** (the expected
+            value for random clusters of these sizes is exactly 0); below 0 means less
+            agreement than chance.
+        ``"ami"``
+            Adjusted mutual information
+            (:func:`sklearn.metrics.adjusted_mutual_info_score`, arithmetic mean):
+            ``(nmi - nmi_chance) / (1 - nmi_chance)``, the information the clusters share
+            with the classes, adjusted for chance. At most 1 (identical partitions);
+            **0 for chance**; slightly below 0 when worse than chance.
+        ``"nmi"``
+            Normalised mutual information
+            (:func:`sklearn.metrics.normalized_mutual_info_score`, arithmetic mean).
+            Range [0, 1]; 1 for identical partitions. **Not adjusted for chance**: random
+            clusters score above 0, the more so the more clusters and the fewer samples.
+            Read it beside ``"nmi_chance"``, or read ``"ami"`` instead.
+        ``"nmi_chance"``
+            The chance level of NMI: its expected value over all random clusterings with
+            the same cluster sizes (the permutation model of Vinh, Epps and Bailey, 2010,
+            computed exactly, not by sampling). In [0, 1]; 0 when either labelling has a
+            single group; 1.0 when both have one (scikit-learn calls that a perfect match).
+        ``"purity"``
+            :func:`purity`, in (0, 1]. Not adjusted for chance: its chance level is at
+            least the share of the largest class (measure it with :func:`random_baseline`)
+            and it reaches 1 with one cluster per sample.
+        ``"n_clusters"`` : int
+            Number of distinct clusters, not counting the noise label -1.
+        ``"n_noise"`` : int
+            Number of samples labelled -1 (DBSCAN noise), 0 otherwise.
+        ``"contingency"`` : pandas.DataFrame
+            :func:`contingency_table`.
+
+    See Also
+    --------
+    random_baseline : every score of random clusterings, with percentiles.
 
     Notes
     -----
-    All three scores ignore the cluster names, and treat noise (-1) as one more cluster,
+    All the scores ignore the cluster names, and treat noise (-1) as one more cluster,
     as scikit-learn does.
 
     Examples
     --------
     >>> result = evaluate_clustering(["a", "a", "b", "b"], [1, 1, 0, 0])
-    >>> result["ari"], result["nmi"], result["purity"], result["n_clusters"]
-    (1.0, 1.0, 1.0, 2)
+    >>> result["ari"], result["ami"], result["nmi"], result["purity"], result["n_clusters"]
+    (1.0, 1.0, 1.0, 1.0, 2)
+
+    Random labels: ARI and AMI are near 0, NMI is near its chance level, not near 0.
+
+    >>> rng = np.random.default_rng(0)
+    >>> true, pred = rng.integers(0, 4, 60), rng.integers(0, 6, 60)
+    >>> result = evaluate_clustering(true, pred)
+    >>> print(", ".join(f"{key} {result[key]:.3f}" for key in ("ari", "ami", "nmi", "nmi_chance")))
+    ari -0.002, ami 0.021, nmi 0.113, nmi_chance 0.093
     """
     true, pred = _check_pair_of_labellings(labels_true, labels_pred)
     table = _table(true, pred)
@@ -126,7 +195,9 @@ def evaluate_clustering(labels_true, labels_pred):
     noise = [_is_noise(cluster) for cluster in table.columns]
     return {
         "ari": float(adjusted_rand_score(true_codes, pred_codes)),
+        "ami": float(adjusted_mutual_info_score(true_codes, pred_codes)),
         "nmi": float(normalized_mutual_info_score(true_codes, pred_codes)),
+        "nmi_chance": _expected_nmi(counts),
         "purity": float(counts.max(axis=0).sum() / true.size),
         "n_clusters": int(len(noise) - sum(noise)),
         "n_noise": int(counts[:, noise].sum()),
@@ -180,6 +251,10 @@ def match_labels(labels_true, labels_pred):
 def random_baseline(labels_true, k, n_repeats=100, random_state=0):
     """Scores of random clusterings: what a clustering must beat to mean anything.
 
+    Each repeat shuffles cluster labels at random, independently of the classes, and
+    scores the shuffle with :func:`evaluate_clustering`'s measures. The mean is the chance
+    level; the percentiles show how far chance alone can go.
+
     Parameters
     ----------
     labels_true : (n,) array_like
@@ -189,19 +264,37 @@ def random_baseline(labels_true, k, n_repeats=100, random_state=0):
         A labelling: random shuffles of it, so the random clusters have exactly its cluster
         sizes (a permutation test of that clustering).
     n_repeats : int, optional
-        Number of random clusterings (>= 1).
+        Number of random clusterings (>= 1). The outer percentiles need many: with 100
+        repeats the 2.5th and 97.5th rest on the two or three most extreme shuffles.
     random_state : None, int or numpy.random.Generator, optional
-        Seeds the shuffles; the same value gives the same table.
+        Seeds the shuffles; the same value gives the same results.
 
     Returns
     -------
     dict
-        ``"ari"``, ``"nmi"``, ``"purity"``: the mean score of the random clusterings (the
-        chance level; the measures as in :func:`evaluate_clustering`), floats;
-        ``"scores"``: a pandas DataFrame with one row per random clustering and those three
-        columns, e.g. ``result["scores"].quantile(0.95)`` is a score that chance rarely
-        beats. Chance ARI is about 0, but chance NMI and purity are well above 0: purity is
-        at least the share of the largest class.
+        ``"ari"``, ``"ami"``, ``"nmi"``, ``"purity"`` : float
+            The mean score over the random clusterings (the chance level; the measures,
+            their ranges and their chance levels as in :func:`evaluate_clustering`).
+            Chance ARI and AMI are about 0, but chance NMI and purity are well above 0:
+            purity is at least the share of the largest class.
+        ``"summary"`` : pandas.DataFrame
+            One row per measure (index ``"ari"``, ``"ami"``, ``"nmi"``, ``"purity"``,
+            named ``"score"``) and the columns :data:`BASELINE_COLUMNS`:
+            ``"mean"`` (as above), ``"p2.5"`` and ``"p97.5"`` (the 2.5th and 97.5th
+            percentiles: the middle 95 % of random clusterings score in between) and
+            ``"p95"`` (the 95th percentile: a clustering that scores above it beats chance
+            at the 5 % level, in a one-sided permutation test).
+            ``p2.5 <= p95 <= p97.5`` always; the mean lies in the band unless the scores
+            of the shuffles are very skewed.
+        ``"scores"`` : pandas.DataFrame
+            One row per random clustering, one float column per measure, in the order of
+            :data:`SCORES`; other percentiles with e.g. ``result["scores"].quantile(0.99)``.
+        ``"n_repeats"`` : int
+            Number of random clusterings.
+
+    See Also
+    --------
+    evaluate_clustering : the scores of the clustering itself.
 
     Examples
     --------
@@ -209,6 +302,18 @@ def random_baseline(labels_true, k, n_repeats=100, random_state=0):
     >>> baseline = random_baseline(true, k=2, n_repeats=20)
     >>> round(baseline["purity"], 1), bool(abs(baseline["ari"]) < 0.05)
     (0.8, True)
+
+    Four classes of 30, four random clusters of 30: chance NMI is not 0, and an ARI has
+    to pass about 0.02 to beat chance at the 5 % level.
+
+    >>> true = np.repeat(["akiec", "bcc", "mel", "nv"], 30)
+    >>> random_baseline(true, k=4)["summary"].round(3)  # doctest: +NORMALIZE_WHITESPACE
+             mean   p2.5    p95  p97.5
+    score
+    ari     0.000 -0.019  0.020  0.022
+    ami     0.000 -0.021  0.022  0.025
+    nmi     0.028  0.008  0.050  0.052
+    purity  0.334  0.287  0.367  0.375
     """
     true = _as_labelling(labels_true, "labels_true")
     if true.size == 0:
@@ -233,12 +338,63 @@ def random_baseline(labels_true, k, n_repeats=100, random_state=0):
         rows.append(
             {
                 "ari": adjusted_rand_score(true_codes, shuffled),
+                "ami": adjusted_mutual_info_score(true_codes, shuffled),
                 "nmi": normalized_mutual_info_score(true_codes, shuffled),
                 "purity": counts.max(axis=0).sum() / true.size,
             }
         )
-    scores = pd.DataFrame(rows, columns=["ari", "nmi", "purity"], dtype=np.float64)
-    return {**{name: float(value) for name, value in scores.mean().items()}, "scores": scores}
+    scores = pd.DataFrame(rows, columns=list(SCORES), dtype=np.float64)
+    values = scores.to_numpy()
+    summary = pd.DataFrame(
+        np.column_stack([values.mean(axis=0), np.percentile(values, _PERCENTILES, axis=0).T]),
+        index=pd.Index(list(SCORES), name="score"),
+        columns=list(BASELINE_COLUMNS),
+    )
+    return {
+        **{name: float(summary.at[name, "mean"]) for name in SCORES},
+        "summary": summary,
+        "scores": scores,
+        "n_repeats": n_repeats,
+    }
+
+
+def _expected_nmi(counts: np.ndarray) -> float:
+    """Expected NMI of random clusterings with the row and column sums of ``counts``."""
+    rows, cols = counts.sum(axis=1), counts.sum(axis=0)
+    rows, cols = rows[rows > 0], cols[cols > 0]
+    if rows.size == cols.size == 1:
+        return 1.0  # both labellings are one group: scikit-learn's NMI is 1
+    if rows.size == 1 or cols.size == 1:
+        return 0.0  # one side is one group: the mutual information is always 0
+    n = int(rows.sum())
+    normaliser = (_entropy(rows) + _entropy(cols)) / 2
+    return float(min(_expected_mutual_information(rows, cols, n) / normaliser, 1.0))
+
+
+def _entropy(sizes: np.ndarray) -> float:
+    share = sizes / sizes.sum()
+    return float(-np.sum(share * np.log(share)))
+
+
+def _expected_mutual_information(rows: np.ndarray, cols: np.ndarray, n: int) -> float:
+    """E[MI] (nats) over random tables with these margins (Vinh, Epps and Bailey 2010, eq. 24a).
+
+    Cell (i, j) holds ``nij`` samples with the hypergeometric probability of drawing ``nij``
+    of class i among the ``cols[j]`` samples of cluster j.
+    """
+    total = 0.0
+    for a in rows.astype(np.float64):
+        for b in cols.astype(np.float64):
+            nij = np.arange(max(1.0, a + b - n), min(a, b) + 1.0)
+            if nij.size == 0:
+                continue
+            log_p = (
+                gammaln(a + 1) + gammaln(b + 1) + gammaln(n - a + 1) + gammaln(n - b + 1)
+                - gammaln(n + 1) - gammaln(nij + 1) - gammaln(a - nij + 1)
+                - gammaln(b - nij + 1) - gammaln(n - a - b + nij + 1)
+            )
+            total += float(np.sum(nij / n * np.log(n * nij / (a * b)) * np.exp(log_p)))
+    return total
 
 
 def _as_labelling(labels, name: str) -> np.ndarray:

@@ -1,0 +1,174 @@
+"""Scores of a classifier's predictions, one class at a time: sensitivity and its chance level.
+
+Balanced accuracy averages the sensitivity (recall) of every class, so a missed melanoma
+counts no more than a missed naevus. Clinically they differ: report the sensitivity for
+melanoma beside it, with its count, e.g. "8 of 13 melanomas found".
+
+A classifier predicts *classes*; to score clusters this way, name each cluster first with
+:func:`coursekit.cluster.match_labels`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from coursekit.cluster.evaluate import _check_pair_of_labellings, contingency_table
+
+__all__ = ["Sensitivity", "sensitivity", "sensitivity_table"]
+
+
+class Sensitivity(NamedTuple):
+    """Sensitivity for one class; ``str()`` reads "mel: sensitivity 0.62 (8 of 13 found ...".
+
+    Attributes
+    ----------
+    positive : str or int
+        The class scored.
+    sensitivity : float
+        ``found / total``, in [0, 1]: the share of the samples of that class that were
+        predicted as that class (its recall, or true-positive rate).
+    found : int
+        Samples of the class predicted as the class (true positives).
+    total : int
+        Samples of the class (>= 1).
+    chance : float
+        Expected sensitivity if the same predictions were handed out at random: the share
+        of all samples predicted as the class, in [0, 1] (see :func:`sensitivity_table`).
+    """
+
+    positive: object
+    sensitivity: float
+    found: int
+    total: int
+    chance: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.positive}: sensitivity {self.sensitivity:.2f} ({self.found} of {self.total} "
+            f"found; chance level {self.chance:.2f})"
+        )
+
+
+def sensitivity_table(labels_true, labels_pred):
+    """Sensitivity (recall) of every class, with counts and the chance level.
+
+    Parameters
+    ----------
+    labels_true : (n,) array_like
+        Known class of each sample (strings or numbers, no missing values).
+    labels_pred : (n,) array_like
+        Predicted class of each sample, named like ``labels_true``; the same length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per class of ``labels_true`` (index named ``"class"``, sorted), columns:
+
+        ``"sensitivity"`` : float
+            ``found / total`` in [0, 1]; the mean of this column is the balanced accuracy
+            (:func:`sklearn.metrics.balanced_accuracy_score`).
+        ``"found"`` : int
+            Samples of the class predicted as the class (true positives).
+        ``"total"`` : int
+            Samples of the class.
+        ``"predicted"`` : int
+            Samples of any class predicted as the class (true and false positives).
+        ``"chance"`` : float
+            ``predicted / n``, the chance level: the expected sensitivity if these same
+            predictions were shuffled among the samples at random. A classifier that calls
+            everything melanoma has sensitivity 1 *and* chance level 1, so read the two
+            together. (A guesser that picks each class with its frequency in the data has
+            sensitivity equal to that frequency, and balanced accuracy 1 / number of classes.)
+
+    Raises
+    ------
+    ValueError
+        If the labellings differ in length, are empty, not one-dimensional, or contain
+        missing values.
+
+    Examples
+    --------
+    >>> true = ["mel"] * 4 + ["nv"] * 6
+    >>> pred = ["mel", "mel", "mel", "nv", "nv", "nv", "nv", "nv", "mel", "mel"]
+    >>> sensitivity_table(true, pred)  # doctest: +NORMALIZE_WHITESPACE
+           sensitivity  found  total  predicted  chance
+    class
+    mel       0.750000      3      4          5     0.5
+    nv        0.666667      4      6          5     0.5
+    """
+    true, pred = _check_pair_of_labellings(labels_true, labels_pred)
+    table = contingency_table(true, pred)
+    predicted = table.sum(axis=0)
+    found = pd.Series(
+        [int(table.at[c, c]) if c in table.columns else 0 for c in table.index],
+        index=table.index,
+    )
+    total = table.sum(axis=1)
+    n_predicted = pd.Series(
+        [int(predicted[c]) if c in predicted.index else 0 for c in table.index],
+        index=table.index,
+    )
+    return pd.DataFrame(
+        {
+            "sensitivity": found / total,
+            "found": found.astype(int),
+            "total": total.astype(int),
+            "predicted": n_predicted.astype(int),
+            "chance": n_predicted / true.size,
+        }
+    )
+
+
+def sensitivity(labels_true, labels_pred, positive="mel"):
+    """Sensitivity for one class, e.g. the share of melanomas predicted as melanoma.
+
+    Parameters
+    ----------
+    labels_true : (n,) array_like
+        Known class of each sample (strings or numbers, no missing values).
+    labels_pred : (n,) array_like
+        Predicted class of each sample, named like ``labels_true``; the same length.
+    positive : str or int, optional
+        The class to score; it must occur in ``labels_true``.
+
+    Returns
+    -------
+    Sensitivity
+        A named tuple ``(positive, sensitivity, found, total, chance)``: ``found`` of the
+        ``total`` samples of the class were predicted as it, ``sensitivity = found / total``
+        in [0, 1], and ``chance`` is the sensitivity expected from handing out the same
+        predictions at random (the share of all samples predicted as ``positive``; see
+        :func:`sensitivity_table`).
+
+    Raises
+    ------
+    ValueError
+        If ``positive`` does not occur in ``labels_true`` (the message lists the classes),
+        or for labellings that :func:`sensitivity_table` refuses.
+
+    Examples
+    --------
+    >>> true = ["mel"] * 4 + ["nv"] * 6
+    >>> pred = ["mel", "mel", "mel", "nv", "nv", "nv", "nv", "nv", "mel", "mel"]
+    >>> result = sensitivity(true, pred, positive="mel")
+    >>> print(result)
+    mel: sensitivity 0.75 (3 of 4 found; chance level 0.50)
+    >>> f"{result.found} of {result.total} melanomas found"
+    '3 of 4 melanomas found'
+    """
+    table = sensitivity_table(labels_true, labels_pred)
+    if positive not in table.index:
+        raise ValueError(
+            f"positive={positive!r} does not occur in labels_true; its classes are "
+            f"{list(table.index)}."
+        )
+    row = table.loc[positive]
+    return Sensitivity(
+        positive=positive,
+        sensitivity=float(row["sensitivity"]),
+        found=int(row["found"]),
+        total=int(row["total"]),
+        chance=float(row["chance"]),
+    )

@@ -1,0 +1,76 @@
+"""Tests of coursekit.metrics: per-class sensitivity, its counts and its chance level."""
+
+import doctest
+
+import numpy as np
+import pytest
+from sklearn.metrics import balanced_accuracy_score, recall_score
+
+import coursekit.metrics as metrics_module
+from coursekit.metrics import Sensitivity, sensitivity, sensitivity_table
+
+TRUE = np.array(["mel"] * 5 + ["nv"] * 8 + ["bcc"] * 3)
+PRED = np.array(["mel", "mel", "nv", "nv", "bcc"]          # 2 of 5 melanomas found
+                + ["nv"] * 6 + ["mel", "bcc"]              # 6 of 8 naevi
+                + ["bcc", "nv", "nv"])                     # 1 of 3 bcc
+
+
+def test_sensitivity_table_counts_and_agrees_with_scikit_learn():
+    table = sensitivity_table(TRUE, PRED)
+    assert list(table.index) == ["bcc", "mel", "nv"] and table.index.name == "class"
+    assert list(table.columns) == ["sensitivity", "found", "total", "predicted", "chance"]
+    np.testing.assert_array_equal(table["found"], [1, 2, 6])
+    np.testing.assert_array_equal(table["total"], [3, 5, 8])
+    np.testing.assert_array_equal(table["predicted"], [3, 3, 10])
+    np.testing.assert_allclose(table["chance"], np.array([3, 3, 10]) / 16)
+    np.testing.assert_allclose(
+        table["sensitivity"], recall_score(TRUE, PRED, labels=["bcc", "mel", "nv"], average=None)
+    )
+    assert table["sensitivity"].mean() == pytest.approx(balanced_accuracy_score(TRUE, PRED))
+
+
+def test_sensitivity_for_melanoma():
+    result = sensitivity(TRUE, PRED, positive="mel")
+    assert isinstance(result, Sensitivity)
+    assert result == ("mel", 0.4, 2, 5, 3 / 16)
+    assert str(result) == "mel: sensitivity 0.40 (2 of 5 found; chance level 0.19)"
+    assert sensitivity(TRUE, PRED) == result  # melanoma by default
+
+
+def test_chance_level_is_the_mean_sensitivity_of_shuffled_predictions():
+    rng = np.random.default_rng(0)
+    shuffled = [sensitivity(TRUE, rng.permutation(PRED)).sensitivity for _ in range(1000)]
+    assert np.mean(shuffled) == pytest.approx(sensitivity(TRUE, PRED).chance, abs=0.02)
+
+
+def test_calling_everything_melanoma_finds_all_at_chance_level_one():
+    result = sensitivity(TRUE, ["mel"] * TRUE.size)
+    assert (result.sensitivity, result.found, result.chance) == (1.0, 5, 1.0)
+    table = sensitivity_table(TRUE, ["mel"] * TRUE.size)
+    assert table.loc["nv", "sensitivity"] == 0 and table.loc["nv", "predicted"] == 0
+
+
+def test_predicted_classes_absent_from_the_truth_and_numeric_labels():
+    table = sensitivity_table([0, 0, 1, 1], [0, 2, 2, 1])
+    assert list(table.index) == [0, 1]  # class 2 is never true: no row
+    np.testing.assert_array_equal(table["found"], [1, 1])
+    assert sensitivity([0, 0, 1, 1], [0, 2, 2, 1], positive=1).sensitivity == 0.5
+
+
+@pytest.mark.parametrize(
+    "true, pred, kwargs, message",
+    [
+        (TRUE, PRED, {"positive": "scc"}, r"positive='scc' does not occur.*\['bcc', 'mel', 'nv'\]"),
+        (TRUE, PRED[:-1], {}, "labels_true has 16 labels but labels_pred has 15"),
+        ([], [], {}, "empty"),
+        (["mel", None], ["mel", "nv"], {}, "labels_true has 1 missing label"),
+    ],
+)
+def test_validation(true, pred, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        sensitivity(true, pred, **kwargs)
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(metrics_module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
