@@ -45,6 +45,15 @@ TABLE = pd.crosstab(
     pd.Series(["nv", "nv", "mel", "bcc", "mel"], name="diagnosis"),
     pd.Series([0, 0, 1, 1, 2], name="cluster"),
 )
+SCORES = {
+    "diagnosis": {"ari": 0.05, "ami": 0.08, "nmi": 0.12, "purity": 0.42, "n_clusters": 4},
+    "site": {"ari": 0.71, "ami": 0.66, "nmi": 0.68, "purity": 0.88, "n_clusters": 4},
+}
+CHANCE = pd.DataFrame(
+    {"mean": [0.0, 0.0, 0.03, 0.35], "p2.5": [-0.02, -0.03, 0.01, 0.3],
+     "p95": [0.015, 0.02, 0.045, 0.38], "p97.5": [0.02, 0.03, 0.05, 0.4]},
+    index=pd.Index(["ari", "ami", "nmi", "purity"], name="score"),
+)
 BUILDERS = {
     "show_image": lambda: plot.show_image(_images(1)[0]),
     "image_grid": lambda: plot.image_grid(_images(5), suptitle="five"),
@@ -67,6 +76,10 @@ BUILDERS = {
     "learning_curve_plot": lambda: plot.learning_curve_plot(
         [10, 20], {"baseline": ([1.0, 0.9], [0.5, 0.6])}
     ),
+    "learning_curve_plot_repeats": lambda: plot.learning_curve_plot(
+        [10, 20], {"baseline": (np.ones((2, 3)), [[0.5, 0.6, 0.4], [0.6, 0.7, 0.65]])}
+    ),
+    "scores_vs_chance": lambda: plot.scores_vs_chance(SCORES, {"diagnosis": CHANCE}),
 }
 
 
@@ -575,6 +588,10 @@ def test_class_counts_respects_order_and_shows_empty_classes():
 # ------------------------------------------------------------------ learning_curve_plot
 
 
+def _curve_lines(ax):
+    return [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+
+
 def test_learning_curve_plot_lines_and_legend():
     sizes = [10, 20, 40]
     folds = np.array([[0.5, 0.7], [0.6, 0.8], [0.7, 0.9]])
@@ -582,29 +599,199 @@ def test_learning_curve_plot_lines_and_legend():
         sizes, {"none": ([1.0, 0.9, 0.9], folds), "flips": (folds + 0.05, folds)}
     )
     ax = fig.axes[0]
-    lines = ax.get_lines()
+    lines = _curve_lines(ax)
     assert [line.get_label() for line in lines] == ["none: test", "none: train",
                                                    "flips: test", "flips: train"]
     assert [line.get_linestyle() for line in lines] == ["-", "--", "-", "--"]
     assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
     np.testing.assert_allclose(lines[0].get_ydata(), [0.6, 0.7, 0.8])  # mean over folds
-    assert len(ax.collections) == 3  # a ±1 sd band for each curve with several folds
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("number of training images", "accuracy")
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [line.get_label() for line in lines]
+    assert legend.get_title().get_text() == (
+        "solid: test, dashed: train\nbars and bands: min–max of 2 repeats"
+    )
+
+
+def _bands(ax):
+    """(lower, upper) edges of each shaded band, in drawing order."""
+    edges = []
+    for band in ax.collections:
+        if isinstance(band, matplotlib.collections.FillBetweenPolyCollection):
+            vertices = band.get_paths()[0].vertices
+            n = (len(vertices) - 1) // 2  # along the lower edge, back along the upper one
+            edges.append((vertices[1:n][:, 1], vertices[n + 1 : 2 * n][::-1, 1]))
+    return edges
+
+
+def _error_bars(ax):
+    """(lower, upper) ends of the error bars of each errorbar call, in drawing order."""
+    ends = []
+    for container in ax.containers:
+        if isinstance(container, matplotlib.container.ErrorbarContainer):
+            (bars,) = container.lines[2]
+            segments = np.array(bars.get_segments())
+            ends.append((segments[:, 0, 1], segments[:, 1, 1]))
+    return ends
+
+
+REPEATS = np.array([[0.50, 0.55, 0.62], [0.60, 0.66, 0.70], [0.70, 0.72, 0.75]])
 
 
 @pytest.mark.parametrize(
-    ("scores", "error", "match"),
+    ("spread", "low", "high", "text"),
     [
-        ([([1, 1], [1, 1])], TypeError, "dict"),
-        ({}, ValueError, "empty"),
-        ({"a": ([1, 1],)}, TypeError, "pair"),
-        ({"a": ([1, 1, 1], [1, 1])}, ValueError, r"scores\['a'\] train_scores has shape \(3,\)"),
-        ({"a": ([1, 1], [1, np.nan])}, ValueError, "NaN"),
+        ("range", REPEATS.min(axis=1), REPEATS.max(axis=1), "min–max"),
+        ("sd", REPEATS.mean(axis=1) - REPEATS.std(axis=1),
+         REPEATS.mean(axis=1) + REPEATS.std(axis=1), "mean ± 1 SD"),
     ],
 )
-def test_learning_curve_plot_validates_arguments(scores, error, match):
+def test_learning_curve_plot_draws_the_spread_of_the_repeats(spread, low, high, text):
+    train = np.ones((3, 3))  # no spread: no band, no bars
+    fig = plot.learning_curve_plot([20, 50, 100], {"none": (train, REPEATS),
+                                                  "flips": (train - 0.1, REPEATS + 0.05)},
+                                   spread=spread)
+    ax = fig.axes[0]
+    bars = _error_bars(ax)
+    assert len(bars) == 2  # one set of error bars per test curve, none for training curves
+    np.testing.assert_allclose(bars[0][0], low)
+    np.testing.assert_allclose(bars[0][1], high)
+    np.testing.assert_allclose(bars[1][0], low + 0.05)
+    caps = [line for line in ax.get_lines() if line.get_label().startswith("_")]
+    assert len(caps) == 4 and {line.get_marker() for line in caps} == {"_"}  # lower, upper
+    bands = _bands(ax)
+    assert len(bands) == 4  # test and training band of each setting (training ones flat)
+    np.testing.assert_allclose(bands[0][0], low)
+    np.testing.assert_allclose(bands[0][1], high)
+    np.testing.assert_allclose(bands[1][0], bands[1][1])
+    for errorbar, curve in zip(ax.containers, _curve_lines(ax)[::2], strict=True):
+        assert to_rgba(errorbar.lines[2][0].get_color()[0]) == to_rgba(curve.get_color())
+    title = ax.get_legend().get_title().get_text()
+    assert title.endswith(f"bars and bands: {text} of 3 repeats")
+
+
+def test_learning_curve_plot_without_spread_or_repeats_draws_no_bars():
+    for kwargs, scores in (({"spread": None}, REPEATS), ({}, REPEATS.mean(axis=1))):
+        ax = plot.learning_curve_plot([20, 50, 100], {"a": (np.ones(3), scores)}, **kwargs).axes[0]
+        assert not _error_bars(ax) and not _bands(ax)
+        assert ax.get_legend().get_title().get_text() == "solid: test, dashed: train"
+        np.testing.assert_allclose(_curve_lines(ax)[0].get_ydata(), REPEATS.mean(axis=1))
+
+
+def test_learning_curve_plot_names_unequal_repeats():
+    fig = plot.learning_curve_plot(
+        [20, 50, 100], {"a": (np.ones(3), REPEATS), "b": (np.ones(3), REPEATS[:, :2])}
+    )
+    assert fig.axes[0].get_legend().get_title().get_text().endswith("min–max of the repeats")
+
+
+@pytest.mark.parametrize(
+    ("scores", "kwargs", "error", "match"),
+    [
+        ([([1, 1], [1, 1])], {}, TypeError, "dict"),
+        ({}, {}, ValueError, "empty"),
+        ({"a": ([1, 1],)}, {}, TypeError, "pair"),
+        ({"a": ([1, 1, 1], [1, 1])}, {}, ValueError,
+         r"scores\['a'\] train_scores has shape \(3,\)"),
+        ({"a": ([1, 1], [1, np.nan])}, {}, ValueError, "NaN"),
+        ({"a": ([1, 1], np.ones((2, 0)))}, {}, ValueError, r"test_scores has shape \(2, 0\)"),
+        ({"a": ([1, 1], [1, 1])}, {"spread": "sem"}, ValueError,
+         r"spread must be one of \['range', 'sd'\] or None; got 'sem'"),
+    ],
+)
+def test_learning_curve_plot_validates_arguments(scores, kwargs, error, match):
     with pytest.raises(error, match=match):
-        plot.learning_curve_plot([10, 20], scores)
+        plot.learning_curve_plot([10, 20], scores, **kwargs)
+
+
+# ------------------------------------------------------------------ scores_vs_chance
+
+
+def _score_bars(ax):
+    """Bars of the scores (coloured, full width) and chance boxes (grey, narrower)."""
+    patches = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    widest = max(p.get_width() for p in patches)
+    scores = [p for p in patches if np.isclose(p.get_width(), widest)]
+    boxes = [p for p in patches if not np.isclose(p.get_width(), widest)]
+    return scores, boxes
+
+
+def test_scores_vs_chance_bars_boxes_and_means():
+    fig = plot.scores_vs_chance(SCORES, {"diagnosis": CHANCE, "site": CHANCE})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ARI", "AMI", "NMI", "purity"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("measure of agreement",
+                                                  "score (1 = perfect match)")
+    assert ax.get_title()
+    bars, boxes = _score_bars(ax)
+    heights = [b.get_height() for b in bars]
+    np.testing.assert_allclose(heights, [0.05, 0.08, 0.12, 0.42, 0.71, 0.66, 0.68, 0.88])
+    assert to_rgb(bars[0].get_facecolor()) == to_rgb(OKABE_ITO[0])
+    assert to_rgb(bars[4].get_facecolor()) == to_rgb(OKABE_ITO[1])
+    assert len(boxes) == 8
+    np.testing.assert_allclose([b.get_y() for b in boxes[:4]], CHANCE["p2.5"])
+    np.testing.assert_allclose([b.get_y() + b.get_height() for b in boxes[:4]], CHANCE["p97.5"])
+    for box, bar in zip(boxes, bars, strict=True):  # each box sits on its bar
+        assert np.isclose(box.get_x() + box.get_width() / 2, bar.get_x() + bar.get_width() / 2)
+    means = [seg[0, 1] for c in ax.collections
+             if isinstance(c, matplotlib.collections.LineCollection) for seg in c.get_segments()]
+    np.testing.assert_allclose(means, np.tile(CHANCE["mean"], 2))
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["0.05", "0.08", "0.12", "0.42", "0.71", "0.66", "0.68", "0.88"]
+    # Each value is written above both its bar and its chance box.
+    for text, bar, box in zip(ax.texts, bars, boxes, strict=True):
+        assert text.get_position()[1] >= max(bar.get_height(), box.get_y() + box.get_height())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "diagnosis", "site", "chance: 2.5th–97.5th percentile", "chance: mean"]
+
+
+def test_scores_vs_chance_takes_random_baseline_and_evaluate_clustering_results():
+    from coursekit.cluster import evaluate_clustering, random_baseline
+
+    rng = np.random.default_rng(0)
+    truth, labels = rng.integers(0, 3, 60), rng.integers(0, 4, 60)
+    scores = {"diagnosis": evaluate_clustering(truth, labels)}
+    chance = {"diagnosis": random_baseline(truth, labels, n_repeats=20)}
+    ax = plot.scores_vs_chance(scores, chance).axes[0]
+    _, boxes = _score_bars(ax)
+    summary = chance["diagnosis"]["summary"]
+    np.testing.assert_allclose([b.get_y() for b in boxes], summary["p2.5"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-2] == "chance: 2.5th–97.5th percentile (20 random clusterings)"
+    assert ax.get_ylim()[0] < summary["p2.5"].min()  # negative scores stay in view
+
+
+def test_scores_vs_chance_without_chance_and_with_chosen_metrics():
+    table = pd.DataFrame(SCORES).T  # rows: names
+    ax = plot.scores_vs_chance(table, metrics=["purity", "ari"]).axes[0]
+    bars, boxes = _score_bars(ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["purity", "ARI"]
+    np.testing.assert_allclose([b.get_height() for b in bars], [0.42, 0.05, 0.88, 0.71])
+    assert not boxes and [t.get_text() for t in ax.get_legend().get_texts()] == ["diagnosis",
+                                                                                 "site"]
+
+
+@pytest.mark.parametrize(
+    ("scores", "chance", "kwargs", "error", "match"),
+    [
+        ([0.1], None, {}, TypeError, "scores must be a non-empty dict"),
+        ({"a": 0.1}, None, {}, TypeError, r"scores\['a'\] must be a dict"),
+        ({"a": {"x": 1.0}}, None, {}, ValueError, "none of the scores"),
+        ({"a": {"ari": 0.1}}, None, {"metrics": ["ari", "ami"]}, ValueError,
+         r"scores\['a'\] has no value for \['ami'\]"),
+        ({"a": {"ari": np.nan}}, None, {}, ValueError, "non-finite"),
+        ({"a": {"ari": 0.1}}, {"b": CHANCE}, {}, ValueError, r"chance has names \['b'\]"),
+        ({"a": {"ari": 0.1}}, [CHANCE], {}, TypeError, "chance must be a dict"),
+        ({"a": {"ari": 0.1}}, {"a": {"ari": 0.0}}, {}, TypeError, r"chance\['a'\] must be"),
+        ({"a": {"ari": 0.1}}, {"a": CHANCE.drop(columns="p2.5")}, {}, ValueError,
+         r"lacks the rows or columns \['p2.5'\]"),
+        ({"a": {"xyz": 0.1}}, {"a": CHANCE}, {"metrics": ["xyz"]}, ValueError,
+         r"lacks the rows or columns \['xyz'\]"),
+    ],
+)
+def test_scores_vs_chance_validates_arguments(scores, chance, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plot.scores_vs_chance(scores, chance, **kwargs)
 
 
 # ------------------------------------------------------------------ save_figure

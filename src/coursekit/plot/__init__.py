@@ -18,7 +18,13 @@ in [0, 1]. The functions take plain arrays and DataFrames (no dependence on
 ``coursekit.features`` or ``coursekit.cluster``).
 """
 
-from coursekit.plot.charts import class_counts, contingency_heatmap, elbow_plot, learning_curve_plot
+from coursekit.plot.charts import (
+    class_counts,
+    contingency_heatmap,
+    elbow_plot,
+    learning_curve_plot,
+    scores_vs_chance,
+)
 from coursekit.plot.galleries import cluster_gallery, montage_by_class
 from coursekit.plot.images import augmentation_grid, image_grid, segmentation_overlay, show_image
 from coursekit.plot.save import save_figure
@@ -36,6 +42,7 @@ __all__ = [
     "learning_curve_plot",
     "montage_by_class",
     "save_figure",
+    "scores_vs_chance",
     "segmentation_overlay",
     "show_image",
 ]

@@ -1,4 +1,5 @@
-"""Charts of numbers: class counts, choosing k, contingency tables, learning curves."""
+"""Charts of numbers: class counts, choosing k, contingency tables, scores against chance,
+learning curves."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from coursekit.plot._style import (
     new_figure,
 )
 
-__all__ = ["class_counts", "elbow_plot", "contingency_heatmap", "learning_curve_plot"]
+__all__ = [
+    "class_counts",
+    "elbow_plot",
+    "contingency_heatmap",
+    "scores_vs_chance",
+    "learning_curve_plot",
+]
 
 
 def _vector(values, name, length=None, *, allow_nan=False):
@@ -265,18 +272,29 @@ def contingency_heatmap(
     return fig
 
 
-def _score_curve(values, name, n_sizes):
+#: How :func:`learning_curve_plot` summarises several repeats: legend text of each choice.
+SPREADS = {"range": "min–max", "sd": "mean ± 1 SD"}
+
+
+def _score_curve(values, name, n_sizes, spread):
+    """Mean, lower and upper edge of the spread, and the number of repeats, of one curve."""
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 1:
         arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] != n_sizes:
+    if arr.ndim != 2 or arr.shape[0] != n_sizes or arr.shape[1] == 0:
         raise ValueError(
-            f"{name} has shape {np.shape(values)}; expected ({n_sizes},) or ({n_sizes}, n_folds), "
-            "one row per training-set size."
+            f"{name} has shape {np.shape(values)}; expected ({n_sizes},) or "
+            f"({n_sizes}, n_repeats), one row per training-set size."
         )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite scores.")
-    return arr.mean(axis=1), arr.std(axis=1)
+    mean = arr.mean(axis=1)
+    if spread == "range":
+        low, high = arr.min(axis=1), arr.max(axis=1)
+    else:  # "sd" or None (then the edges are not drawn)
+        std = arr.std(axis=1)
+        low, high = mean - std, mean + std
+    return mean, low, high, arr.shape[1]
 
 
 def learning_curve_plot(
@@ -285,6 +303,7 @@ def learning_curve_plot(
     title="Learning curves",
     xlabel="number of training images",
     ylabel="accuracy",
+    spread="range",
 ):
     """Training and test score against training-set size, for several settings.
 
@@ -294,10 +313,18 @@ def learning_curve_plot(
         Training-set sizes (numbers of images).
     scores : dict
         ``setting name -> (train_scores, test_scores)``, each of shape ``(m,)``
-        or ``(m, n_folds)`` as returned by ``sklearn.model_selection.learning_curve``.
-        With several folds the mean is drawn with a band of ± one standard deviation.
+        or ``(m, n_repeats)``: one column per repeat (random training subset, or fold
+        of ``sklearn.model_selection.learning_curve``). The line joins the means over
+        the repeats.
     title, xlabel, ylabel : str
         Axes title and axis labels.
+    spread : {"range", "sd", None}, optional
+        How the repeats at each size are shown when there are several: ``"range"``
+        from the lowest to the highest score (every repeat lies inside; the honest
+        choice for a few repeats), ``"sd"`` the mean ± one (population) standard
+        deviation, ``None`` not at all. Test curves get error bars with caps and a
+        shaded band, training curves a lighter band only; the legend title says which
+        spread is drawn and over how many repeats.
 
     Returns
     -------
@@ -309,7 +336,8 @@ def learning_curve_plot(
     TypeError
         If ``scores`` is not a dict of pairs.
     ValueError
-        If ``scores`` is empty or a curve does not have one row per size.
+        If ``scores`` is empty, a curve does not have one row per size, or ``spread``
+        is not one of the choices.
 
     Examples
     --------
@@ -320,8 +348,18 @@ def learning_curve_plot(
     ...      "flips + rotations": ([0.9, 0.88, 0.86], [0.60, 0.70, 0.76])})
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:2]
     ['no augmentation: test', 'no augmentation: train']
+
+    Three repeats per size: error bars and bands from the lowest to the highest score.
+
+    >>> repeats = [[0.50, 0.55, 0.62], [0.60, 0.66, 0.70], [0.70, 0.72, 0.75]]
+    >>> fig = learning_curve_plot([20, 50, 100], {"none": (np.ones((3, 3)), repeats)})
+    >>> print(fig.axes[0].get_legend().get_title().get_text())
+    solid: test, dashed: train
+    bars and bands: min–max of 3 repeats
     """
     sizes = _vector(train_sizes, "train_sizes")
+    if spread is not None and spread not in SPREADS:
+        raise ValueError(f"spread must be one of {sorted(SPREADS)} or None; got {spread!r}.")
     if not isinstance(scores, Mapping):
         raise TypeError(
             "scores must be a dict name -> (train_scores, test_scores); "
@@ -334,24 +372,218 @@ def learning_curve_plot(
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"scores[{name!r}] must be a pair (train_scores, test_scores).")
         curves[name] = (
-            _score_curve(pair[0], f"scores[{name!r}] train_scores", sizes.size),
-            _score_curve(pair[1], f"scores[{name!r}] test_scores", sizes.size),
+            _score_curve(pair[1], f"scores[{name!r}] test_scores", sizes.size, spread),
+            _score_curve(pair[0], f"scores[{name!r}] train_scores", sizes.size, spread),
         )
 
     fig, axes = new_figure(figsize=(7.5, 4.5))
     ax = axes[0, 0]
-    for i, (name, ((tr_mean, tr_std), (te_mean, te_std))) in enumerate(curves.items()):
+    repeats = set()
+    for i, (name, parts) in enumerate(curves.items()):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        for (mean, std), style, part in (((te_mean, te_std), "-", "test"),
-                                         ((tr_mean, tr_std), "--", "train")):
-            ax.plot(sizes, mean, style, marker="o", markersize=4, color=colour,
+        for (mean, low, high, n_repeats), part in zip(parts, ("test", "train"), strict=True):
+            test = part == "test"
+            ax.plot(sizes, mean, "-" if test else "--", marker="o", markersize=4, color=colour,
                     label=f"{name}: {part}")
-            if np.any(std > 0):
-                ax.fill_between(sizes, mean - std, mean + std, color=colour, alpha=0.15,
-                                linewidth=0)
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0),
-              title="solid: test, dashed: train")
+            if spread is None or n_repeats < 2:
+                continue
+            repeats.add(n_repeats)
+            ax.fill_between(sizes, low, high, color=colour, alpha=0.18 if test else 0.08,
+                            linewidth=0, label="_nolegend_")
+            if test:
+                ax.errorbar(sizes, mean, yerr=np.vstack([mean - low, high - mean]), fmt="none",
+                            ecolor=colour, elinewidth=1.2, capsize=4, capthick=1.2,
+                            label="_nolegend_")
+    legend_title = "solid: test, dashed: train"
+    if repeats:
+        count = f"{repeats.pop()} repeats" if len(repeats) == 1 else "the repeats"
+        legend_title += f"\nbars and bands: {SPREADS[spread]} of {count}"
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0), title=legend_title)
     ax.grid(alpha=0.3)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+#: Axis names of the agreement scores of ``coursekit.cluster.evaluate_clustering``.
+SCORE_NAMES = {"ari": "ARI", "ami": "AMI", "nmi": "NMI", "purity": "purity"}
+_CHANCE_COLUMNS = ("mean", "p2.5", "p97.5")
+
+
+def _score_table(scores, metrics):
+    if isinstance(scores, pd.DataFrame):
+        scores = {name: row for name, row in scores.to_dict("index").items()}
+    if not isinstance(scores, Mapping) or not scores:
+        raise TypeError(
+            "scores must be a non-empty dict name -> {score: value} (e.g. "
+            "{'diagnosis': evaluate_clustering(...)}) or a DataFrame with one row per name; "
+            f"got {type(scores).__name__}."
+        )
+    for name, values in scores.items():
+        if not isinstance(values, Mapping):
+            raise TypeError(f"scores[{name!r}] must be a dict score -> value.")
+    if metrics is None:
+        metrics = [m for m in SCORE_NAMES if all(m in values for values in scores.values())]
+        if not metrics:
+            raise ValueError(
+                f"scores has none of the scores {list(SCORE_NAMES)} for every name; "
+                "pass metrics=[...] to choose which to draw."
+            )
+    metrics = list(metrics)
+    table = np.empty((len(scores), len(metrics)))
+    for i, (name, values) in enumerate(scores.items()):
+        missing = [m for m in metrics if m not in values]
+        if missing:
+            raise ValueError(f"scores[{name!r}] has no value for {missing}.")
+        row = _vector([values[m] for m in metrics], f"scores[{name!r}]")
+        table[i] = row
+    return list(scores), metrics, table
+
+
+def _chance_table(chance, names, metrics):
+    """``{name: (bands (3, n_metrics) of mean, p2.5, p97.5; n_repeats or None)}``."""
+    if chance is None:
+        return {}
+    if not isinstance(chance, Mapping):
+        raise TypeError(
+            "chance must be a dict name -> random_baseline(...) result or its 'summary' "
+            f"DataFrame; got {type(chance).__name__}."
+        )
+    unknown = [name for name in chance if name not in names]
+    if unknown:
+        raise ValueError(f"chance has names {unknown} that scores does not have ({names}).")
+    bands = {}
+    for name, value in chance.items():
+        n_repeats = None
+        if isinstance(value, Mapping) and "summary" in value:
+            n_repeats = value.get("n_repeats")
+            value = value["summary"]
+        if not isinstance(value, pd.DataFrame):
+            raise TypeError(
+                f"chance[{name!r}] must be a DataFrame with one row per score and the columns "
+                f"{list(_CHANCE_COLUMNS)} (random_baseline(...)['summary']), or the whole "
+                f"random_baseline result; got {type(value).__name__}."
+            )
+        missing = [c for c in _CHANCE_COLUMNS if c not in value.columns]
+        missing += [m for m in metrics if m not in value.index]
+        if missing:
+            raise ValueError(f"chance[{name!r}] lacks the rows or columns {missing}.")
+        block = value.loc[metrics, list(_CHANCE_COLUMNS)].to_numpy(dtype=float).T
+        if not np.all(np.isfinite(block)):
+            raise ValueError(f"chance[{name!r}] contains NaN or infinite values.")
+        bands[name] = (block, n_repeats)
+    return bands
+
+
+def scores_vs_chance(
+    scores,
+    chance=None,
+    metrics=None,
+    title="Agreement of the clusters with known labels, beside chance",
+    xlabel="measure of agreement",
+    ylabel="score (1 = perfect match)",
+):
+    """Bars of agreement scores, each with the band that random clusterings reach.
+
+    Parameters
+    ----------
+    scores : dict or pandas.DataFrame
+        ``name -> {score: value}``, e.g. ``{"diagnosis": evaluate_clustering(dx, labels),
+        "site": evaluate_clustering(site, labels)}`` (other keys are ignored), or a
+        DataFrame with one row per name and one column per score. One colour per name.
+    chance : dict, optional
+        ``name -> random_baseline(...)`` result, or just its ``"summary"`` DataFrame
+        (index: scores; columns ``"mean"``, ``"p2.5"``, ``"p97.5"``), for some or all
+        names of ``scores``. Over each bar a grey box spans the 2.5th to 97.5th
+        percentile of the random clusterings, and a black line marks their mean (the
+        chance level). A score above the box is better than chance; one inside it is not.
+    metrics : sequence of str, optional
+        Scores to draw, left to right; by default those of ``"ari"``, ``"ami"``,
+        ``"nmi"``, ``"purity"`` that every name has. Drawn as "ARI", "AMI", "NMI",
+        "purity"; other names as they are.
+    title, xlabel, ylabel : str
+        Axes title and axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Grouped bars, each with its value written above it (and above its chance box);
+        a line at 0 (the chance level of ARI and AMI). The legend names the bars and
+        explains the chance marks, with the number of random clusterings when ``chance``
+        holds whole results.
+
+    Raises
+    ------
+    TypeError
+        If ``scores`` or ``chance`` are not of the forms above.
+    ValueError
+        If a name lacks a score, ``chance`` has a name that ``scores`` has not, or a
+        value is not finite.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from coursekit.plot import scores_vs_chance
+    >>> scores = {"diagnosis": {"ari": 0.06, "ami": 0.09, "nmi": 0.12, "purity": 0.41},
+    ...           "site": {"ari": 0.70, "ami": 0.68, "nmi": 0.69, "purity": 0.88}}
+    >>> band = pd.DataFrame({"mean": [0.0, 0.0, 0.03, 0.34], "p2.5": [-0.02, -0.02, 0.01, 0.29],
+    ...                      "p97.5": [0.02, 0.02, 0.05, 0.38]},
+    ...                     index=["ari", "ami", "nmi", "purity"])
+    >>> fig = scores_vs_chance(scores, {"diagnosis": band, "site": band})
+    >>> ax = fig.axes[0]
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['ARI', 'AMI', 'NMI', 'purity']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]  # doctest: +NORMALIZE_WHITESPACE
+    ['diagnosis', 'site', 'chance: 2.5th–97.5th percentile', 'chance: mean']
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    names, metrics, table = _score_table(scores, metrics)
+    bands = _chance_table(chance, names, metrics)
+
+    n_names, n_metrics = table.shape
+    fig, axes = new_figure(figsize=(max(6.0, 0.8 * n_metrics * max(n_names, 2) + 3.5), 4.5))
+    ax = axes[0, 0]
+    width = 0.8 / n_names
+    x = np.arange(n_metrics)
+    lows = [table.min(), 0.0]
+    highs = [table.max(), 1.0]
+    tops = []
+    for i, name in enumerate(names):
+        positions = x - 0.4 + width * (i + 0.5)
+        ax.bar(positions, table[i], width * 0.92, color=OKABE_ITO[i % len(OKABE_ITO)],
+               label=str(name))
+        top = np.maximum(table[i], 0.0)
+        if name in bands:
+            (mean, low, high), _ = bands[name]
+            ax.bar(positions, high - low, width * 0.55, bottom=low, color="0.2", alpha=0.45,
+                   edgecolor="black", linewidth=0.6, label="_nolegend_")
+            ax.hlines(mean, positions - width * 0.3, positions + width * 0.3, colors="black",
+                      linewidth=2, label="_nolegend_")
+            lows.append(low.min())
+            highs.append(high.max())
+            top = np.maximum(top, high)
+        tops.append((positions, top, table[i]))
+    span = max(highs) - min(lows)
+    for positions, top, values in tops:  # the value above its bar and its chance box
+        for position, y, value in zip(positions, top, values, strict=True):
+            text = f"{value:.2f}" if round(value, 2) != 0 else "0.00"
+            ax.text(position, y + 0.015 * span, text, ha="center", va="bottom", fontsize=8)
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    handles, labels = ax.get_legend_handles_labels()
+    if bands:
+        counts = {n for _, n in bands.values() if n is not None}
+        of = f" ({counts.pop()} random clusterings)" if len(counts) == 1 else ""
+        handles += [Patch(facecolor="0.2", alpha=0.45, edgecolor="black", linewidth=0.6),
+                    Line2D([], [], color="black", linewidth=2)]
+        labels += [f"chance: 2.5th–97.5th percentile{of}", "chance: mean"]
+    ax.legend(handles, labels, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.set_ylim(min(lows) - 0.05 * span, max(highs) + 0.12 * span)
+    ax.set_xticks(x, [SCORE_NAMES.get(m, str(m)) for m in metrics])
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
