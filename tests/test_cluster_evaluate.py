@@ -3,6 +3,7 @@
 import doctest
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -175,16 +176,21 @@ def test_random_baseline_is_near_chance_and_reproducible():
     assert not table.equals(other["scores"]) and not result["summary"].equals(other["summary"])
 
 
+def _spy_on_shuffles(monkeypatch):
+    shuffles = []
+    real_scores = evaluate_module._FixedMargins.scores
+
+    def spy(self, cluster_codes):
+        shuffles.append(np.array(cluster_codes))
+        return real_scores(self, cluster_codes)
+
+    monkeypatch.setattr(evaluate_module._FixedMargins, "scores", spy)
+    return shuffles
+
+
 def test_random_baseline_scores_are_scikit_learns_scores_of_each_shuffle(monkeypatch):
     true = np.repeat(["mel", "nv", "bkl"], [5, 9, 6])
-    shuffles = []
-    real_ari = evaluate_module.adjusted_rand_score
-
-    def spy(a, b):
-        shuffles.append(np.array(b))
-        return real_ari(a, b)
-
-    monkeypatch.setattr(evaluate_module, "adjusted_rand_score", spy)
+    shuffles = _spy_on_shuffles(monkeypatch)
     table = random_baseline(true, k=3, n_repeats=4, random_state=1)["scores"]
     assert len(shuffles) == 4
     for row, shuffled in zip(table.itertuples(index=False), shuffles, strict=True):
@@ -192,6 +198,32 @@ def test_random_baseline_scores_are_scikit_learns_scores_of_each_shuffle(monkeyp
         assert row.ami == pytest.approx(adjusted_mutual_info_score(true, shuffled))
         assert row.nmi == pytest.approx(normalized_mutual_info_score(true, shuffled))
         assert row.purity == pytest.approx(purity(true, shuffled))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(-1, 5)), min_size=1, max_size=60),
+)
+def test_fixed_margin_scores_equal_scikit_learns(pairs):
+    # The fast scores of random_baseline, special cases included (one class, one cluster,
+    # both, identical partitions, noise label -1 as one more cluster).
+    true, pred = (np.array(column) for column in zip(*pairs, strict=True))
+    true_codes, pred_codes = pd.factorize(true)[0], pd.factorize(pred)[0]
+    ari, ami, nmi, purity_ = evaluate_module._FixedMargins(true_codes, pred_codes).scores(
+        pred_codes
+    )
+    assert ari == pytest.approx(adjusted_rand_score(true, pred), abs=1e-12)
+    assert ami == pytest.approx(adjusted_mutual_info_score(true, pred), abs=1e-9)
+    assert nmi == pytest.approx(normalized_mutual_info_score(true, pred), abs=1e-12)
+    assert purity_ == pytest.approx(purity(true, pred))
+
+
+def test_random_baseline_keeps_the_sizes_of_a_given_labelling(monkeypatch):
+    true = np.repeat([0, 1], 10)
+    pred = np.r_[np.zeros(17, int), np.ones(3, int)]
+    shuffles = _spy_on_shuffles(monkeypatch)
+    random_baseline(true, pred, n_repeats=5)
+    assert len(shuffles) == 5 and all(sorted(np.bincount(b)) == [3, 17] for b in shuffles)
+    assert len({tuple(b) for b in shuffles}) > 1  # and they are shuffled
 
 
 def test_random_baseline_summary_holds_the_mean_and_the_percentiles():
@@ -225,21 +257,6 @@ def test_random_baseline_with_one_repeat_has_a_band_of_width_zero():
     summary = random_baseline(TRUE, PRED, n_repeats=1)["summary"]
     for column in BASELINE_COLUMNS:
         np.testing.assert_allclose(summary[column], summary["mean"])
-
-
-def test_random_baseline_keeps_the_sizes_of_a_given_labelling(monkeypatch):
-    true = np.repeat([0, 1], 10)
-    pred = np.r_[np.zeros(17, int), np.ones(3, int)]
-    seen = []
-    real_ari = evaluate_module.adjusted_rand_score
-
-    def spy(a, b):
-        seen.append(np.bincount(b))
-        return real_ari(a, b)
-
-    monkeypatch.setattr(evaluate_module, "adjusted_rand_score", spy)
-    random_baseline(true, pred, n_repeats=5)
-    assert all(sorted(sizes) == [3, 17] for sizes in seen) and len(seen) == 5
 
 
 @pytest.mark.parametrize(
