@@ -1,4 +1,4 @@
-"""Download HAM10000 from Harvard Dataverse through pooch, safely and resumably."""
+"""Download HAM10000 from Harvard Dataverse, all of it (pooch) or a subset (range requests)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pooch
 
 from .errors import DownloadError
 from .images import _image_id
+from .loader import check_n_per_class
 
 __all__ = ["DATAVERSE_URL", "DATAVERSE_FILES", "KNOWN_HASHES", "COMPLETE_MARKER",
            "download_ham10000"]  # fmt: skip
@@ -93,31 +94,55 @@ def _extract(archive: Path, folder: Path) -> int:
         shutil.rmtree(partial, ignore_errors=True)
         archive.unlink(missing_ok=True)
         raise DownloadError(f"{archive.name} holds no ISIC_*.jpg image; it was deleted.")
-    partial.rename(folder)
+    if folder.is_dir():  # a subset's folder: replaced by the complete one
+        previous = folder.with_name(folder.name + ".subset")
+        shutil.rmtree(previous, ignore_errors=True)
+        folder.rename(previous)
+        partial.rename(folder)
+        shutil.rmtree(previous, ignore_errors=True)
+    else:
+        partial.rename(folder)
     return count
 
 
-def download_ham10000(dest, base_url=None, progress=True, known_hashes=None, timeout=60.0):
-    """Download HAM10000 from Harvard Dataverse into ``dest`` and unpack it.
+def download_ham10000(dest, base_url=None, progress=True, known_hashes=None, timeout=60.0, *,
+                      per_class=None, random_state=0):  # fmt: skip
+    """Download HAM10000 from Harvard Dataverse into ``dest``: all of it, or a random subset.
 
     Parameters
     ----------
     dest : str or os.PathLike
-        Folder to fill. It ends up with ``HAM10000_metadata.tab``,
+        Folder to fill. A full download ends up with ``HAM10000_metadata.tab``,
         ``HAM10000_images_part_1/`` and ``HAM10000_images_part_2/`` (10,015
         JPEGs, about 2.6 GB) and a marker file ``.coursekit-download-complete``.
+        A subset (``per_class``) fills the same image folders with the chosen
+        images only and writes ``HAM10000_metadata.csv`` listing just them
+        (the full table is kept in ``.downloads/``) and ``.coursekit-subset.json``.
     base_url : str, optional
         Dataverse server. ``None`` uses ``$COURSEKIT_DATAVERSE_URL`` when set,
         else ``https://dataverse.harvard.edu``. Files are fetched from
         ``{base_url}/api/access/datafile/{id}`` (ids in :data:`DATAVERSE_FILES`).
     progress : bool
-        Show a progress bar per file (on stderr).
+        Show progress bars (on stderr; stdout in a notebook) and, for a
+        subset, a summary of the bytes transferred.
     known_hashes : dict, optional
         ``{file name: "sha256:<hex>"}`` checksums to verify, added to
         :data:`KNOWN_HASHES` (which has none yet: the real files are not
-        checked unless you pass them).
+        checked unless you pass them). A subset download checks only the
+        metadata's: it never holds a whole zip, and checks each image by the
+        zip's CRC-32 and by decoding it instead.
     timeout : float
         Seconds to wait for the server before giving up on a connection.
+    per_class : int, optional
+        Download only this many images of each diagnosis (all of a class that
+        has fewer), drawn at random among the images of the zips, by HTTP range
+        requests (a few minutes instead of 2.6 GB; 10 per class is about 20 MB).
+        ``None`` downloads everything.
+    random_state : None, int or numpy.random.Generator
+        Seed of the ``per_class`` draw: the same seed chooses the same images.
+        It is the draw of ``load_ham10000(full_copy, n_per_class=per_class,
+        random_state=random_state)``, so the subset holds exactly the images
+        that call loads from the full data set.
 
     Returns
     -------
@@ -126,34 +151,62 @@ def download_ham10000(dest, base_url=None, progress=True, known_hashes=None, tim
 
     Raises
     ------
+    ValueError
+        If ``per_class`` is not a positive integer or None.
     DownloadError
         When the server cannot be reached (at once, with what to do instead),
-        a download fails or does not match its checksum, or a zip is corrupt
-        (it is deleted, so the next run downloads it again).
+        a download fails, is truncated or does not match its checksum, or a zip
+        or an image in it is corrupt (the message names it).
+
+    Warns
+    -----
+    UserWarning
+        When a subset is asked for but the server ignores range requests: the
+        full download is done instead, reusing the answer already received.
 
     Notes
     -----
     Safe to interrupt and run again. pooch writes each file to a temporary
     name and renames it when complete; a zip is unpacked into a ``.partial``
-    folder that is renamed when complete, then deleted; files and folders
-    already complete are skipped. The marker file is written last, so a
-    folder without it is never taken as a complete download. The data set is
-    licensed CC BY-NC-SA 4.0 (non-commercial; cite Tschandl et al. 2018).
+    folder that is renamed when complete, then deleted; a subset's images are
+    renamed into place once decoded. Files and folders already complete are
+    skipped (a subset's images when their size and CRC-32 match the zip's), so
+    a run continues where the last one stopped; a full download into a subset's
+    folder completes it. The marker file is written last, so a folder without
+    it is never taken as a complete download. The data set is licensed
+    CC BY-NC-SA 4.0 (non-commercial; cite Tschandl et al. 2018).
+
+    Examples
+    --------
+    >>> download_ham10000("ham10000-subset", per_class=20)  # doctest: +SKIP
+    >>> images, meta = load_ham10000("ham10000-subset")  # doctest: +SKIP
     """
+    per_class = check_n_per_class(per_class, "per_class")
     dest = Path(dest)
-    marker = dest / COMPLETE_MARKER
-    if marker.is_file():
+    if (dest / COMPLETE_MARKER).is_file():
         return dest
     base_url = (base_url or os.environ.get("COURSEKIT_DATAVERSE_URL") or DATAVERSE_URL).rstrip("/")
     hashes = {**KNOWN_HASHES, **(known_hashes or {})}
     _check_reachable(base_url, timeout)
+    if per_class is not None:
+        from .subset import download_subset
+
+        return download_subset(dest, per_class, random_state, base_url, DATAVERSE_FILES, hashes,
+                               progress, timeout)  # fmt: skip
+    return _download_all(dest, base_url, hashes, progress, timeout)
+
+
+def _download_all(dest: Path, base_url: str, hashes: dict, progress: bool, timeout: float) -> Path:
+    from .subset import SUBSET_MANIFEST, SUBSET_METADATA
+
+    subset = (dest / SUBSET_MANIFEST).is_file()  # image folders may be incomplete
     downloads = dest / ".downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     for name, file_id in DATAVERSE_FILES.items():
         url = f"{base_url}/api/access/datafile/{file_id}"
         if name.endswith(".zip"):
             folder = dest / name.removesuffix(".zip")
-            if folder.is_dir():
+            if folder.is_dir() and not subset:
                 continue  # unpacked by an earlier run
             archive = _fetch(url, name, hashes.get(name), downloads, progress, timeout)
             _extract(archive, folder)
@@ -162,7 +215,10 @@ def download_ham10000(dest, base_url=None, progress=True, known_hashes=None, tim
             fetched = _fetch(url, name, hashes.get(name), downloads, progress, timeout)
             os.replace(fetched, dest / name)
     shutil.rmtree(downloads, ignore_errors=True)
-    marker.write_text(
+    if subset:  # the subset's table would hide the full one
+        (dest / SUBSET_METADATA).unlink(missing_ok=True)
+        (dest / SUBSET_MANIFEST).unlink()
+    (dest / COMPLETE_MARKER).write_text(
         json.dumps({"source": base_url, "files": DATAVERSE_FILES}, indent=2) + "\n",
         encoding="utf-8",
     )

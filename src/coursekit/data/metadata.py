@@ -102,7 +102,8 @@ def load_metadata(root) -> pd.DataFrame:
     ----------
     root : str or os.PathLike
         Folder holding ``HAM10000_metadata.csv``, ``HAM10000_metadata.tab`` or
-        ``HAM10000_metadata`` (see :data:`METADATA_FILENAMES`).
+        ``HAM10000_metadata`` (see :data:`METADATA_FILENAMES`), or the path of
+        such a file itself.
 
     Returns
     -------
@@ -126,7 +127,7 @@ def load_metadata(root) -> pd.DataFrame:
     from the header line), as are Windows line endings and a UTF-8 byte-order
     mark. Text cells are stripped of surrounding spaces.
     """
-    path = find_metadata_file(root)
+    path = Path(root) if Path(root).is_file() else find_metadata_file(root)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
