@@ -1,6 +1,7 @@
 """`coursekit demo` end to end on a small synthetic twin (two runs in all)."""
 
 import json
+import re
 
 import pytest
 from PIL import Image
@@ -38,14 +39,28 @@ def test_demo_writes_figures_and_metrics(demo_run):
         for target in ("diagnosis", "site"):
             scores = metrics[stage][target]
             assert -1 <= scores["ari"] <= 1
-            assert 0 <= scores["nmi"] <= 1
+            assert scores["ami"] <= 1
+            assert 0 <= scores["nmi_chance"] <= scores["nmi"] + 0.1 and scores["nmi"] <= 1
             assert 0 < scores["chance_purity"] <= 1
+            chance = scores["chance"]
+            assert chance["n_repeats"] == 1000
+            for name in ("ari", "ami", "nmi", "purity"):
+                band = chance[name]
+                assert band["p2.5"] <= band["mean"] <= band["p97.5"]
+                assert band["p2.5"] <= band["p95"] <= band["p97.5"]
+            assert chance["purity"]["mean"] == scores["chance_purity"]
     assert len(metrics["figures"]) >= 10
     for name in metrics["figures"].values():
         with Image.open(demo_run / name) as png:
             assert png.size[0] > 200 and png.size[1] > 100
+    assert metrics["figures"]["11_scores_vs_chance"] == "11_scores_vs_chance.png"
     summary = (demo_run / "metrics.md").read_text()
     assert "| original colours | site |" in summary
+    assert "| ARI | AMI | NMI | purity | NMI by chance |" in summary
+    assert "Chance: mean [2.5th, 97.5th percentile] of the scores of 1000 random" in summary
+    band = r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]"
+    assert len(re.findall(rf"\| (?:diagnosis|site) \| {band} \| {band} \| {band} \| {band} \|",
+                          summary)) == 4
 
 
 def _metrics(folder):

@@ -49,22 +49,33 @@ class _Progress:
             print(line, file=self.stream, flush=True)
 
 
+#: Random clusterings per chance level: the 2.5th and 97.5th percentiles then rest on 25
+#: shuffles each, so they hardly change with the seed.
+N_SHUFFLES = 1000
+
+
 def _evaluate_both(labels, metadata, random_state):
     """Clusters judged against diagnosis and against acquisition site, beside chance."""
-    from coursekit.cluster import evaluate_clustering, random_baseline
+    from coursekit.cluster import SCORES, evaluate_clustering, random_baseline
 
     result = {}
     for target, column in (("diagnosis", "dx"), ("site", "dataset")):
         truth = metadata[column].to_numpy()
         scores = evaluate_clustering(truth, labels)
         # Chance level for clusters of exactly these sizes (a permutation baseline).
-        baseline = random_baseline(truth, labels, n_repeats=50, random_state=random_state)
+        baseline = random_baseline(truth, labels, n_repeats=N_SHUFFLES, random_state=random_state)
+        summary = baseline["summary"]
         result[target] = {
-            "ari": float(scores["ari"]),
-            "nmi": float(scores["nmi"]),
-            "purity": float(scores["purity"]),
+            **{name: float(scores[name]) for name in SCORES},
+            "nmi_chance": float(scores["nmi_chance"]),
             "chance_purity": float(baseline["purity"]),
+            "chance": {
+                "n_repeats": int(baseline["n_repeats"]),
+                **{name: {column: float(value) for column, value in summary.loc[name].items()}
+                   for name in SCORES},
+            },
             "contingency": scores["contingency"],
+            "baseline": baseline,
         }
     return result
 
@@ -184,8 +195,13 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
                                   title="Clusters vs acquisition site"), "09_clusters_vs_site")
     save(plot.contingency_heatmap(before["diagnosis"]["contingency"],
                                   title="Clusters vs diagnosis"), "10_clusters_vs_diagnosis")
+    save(plot.scores_vs_chance({target: before[target] for target in before},
+                               {target: before[target]["baseline"] for target in before},
+                               title=f"k-means clusters (k = {chosen_k}) against diagnosis "
+                                     "and site, beside chance"),
+         "11_scores_vs_chance")
     save(plot.cluster_gallery(images, labels, n_per_cluster=6, random_state=random_state,
-                              suptitle="Six images from each cluster"), "11_cluster_gallery")
+                              suptitle="Six images from each cluster"), "12_cluster_gallery")
 
     step(STEPS[7])
     corrected = np.stack([augment.colour_constancy(im) for im in images])
@@ -197,10 +213,10 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
                          titles=[f"original {i + 1}" for i in range(6)]
                          + [f"colour constancy {i + 1}" for i in range(6)],
                          ncols=6, suptitle="Shades-of-grey colour constancy"),
-         "12_colour_constancy")
+         "13_colour_constancy")
     save(plot.contingency_heatmap(after["site"]["contingency"],
                                   title="After colour constancy: clusters vs site"),
-         "13_cc_clusters_vs_site")
+         "14_cc_clusters_vs_site")
 
     step(STEPS[8])
     metrics = {
@@ -230,21 +246,46 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
 
 
 def _strip(evaluation):
-    """The JSON-ready part of :func:`_evaluate_both` (contingency tables stay in the figures)."""
+    """The JSON-ready part of :func:`_evaluate_both` (tables and shuffles stay out)."""
+    def rounded(value):
+        if isinstance(value, dict):
+            return {name: rounded(item) for name, item in value.items()}
+        return round(value, 4) + 0.0 if isinstance(value, float) else value  # no -0.0
+
     return {
-        target: {name: round(value, 4) for name, value in scores.items() if name != "contingency"}
+        target: {name: rounded(value) for name, value in scores.items()
+                 if name not in ("contingency", "baseline")}
         for target, scores in evaluation.items()
     }
 
 
+_STAGES = (("before_colour_constancy", "original colours"),
+           ("after_colour_constancy", "after colour constancy"))
+_COLUMNS = ("ari", "ami", "nmi", "purity")
+
+
+def _number(value):
+    """Three decimals, and no minus sign on a value that rounds to zero."""
+    return f"{round(value, 3) + 0.0:.3f}"
+
+
 def _markdown(metrics):
-    rows = []
-    for stage, title in (("before_colour_constancy", "original colours"),
-                         ("after_colour_constancy", "after colour constancy")):
+    scores, chance = [], []
+    for stage, title in _STAGES:
         for target in ("diagnosis", "site"):
             s = metrics[stage][target]
-            rows.append(f"| {title} | {target} | {s['ari']:.3f} | {s['nmi']:.3f} | "
-                        f"{s['purity']:.3f} | {s['chance_purity']:.3f} |")
+            band = s["chance"]
+            marks = ["*" if s[name] > band[name]["p95"] else "" for name in _COLUMNS]
+            scores.append(f"| {title} | {target} | "
+                          + " | ".join(f"{_number(s[name])}{mark}"
+                                       for name, mark in zip(_COLUMNS, marks, strict=True))
+                          + f" | {_number(s['nmi_chance'])} |")
+            chance.append(f"| {title} | {target} | "
+                          + " | ".join(f"{_number(band[name]['mean'])} "
+                                       f"[{_number(band[name]['p2.5'])}, "
+                                       f"{_number(band[name]['p97.5'])}]" for name in _COLUMNS)
+                          + " |")
+    n_repeats = metrics["before_colour_constancy"]["diagnosis"]["chance"]["n_repeats"]
     data = metrics["data"]
     lines = [
         "# coursekit demo: what colour clusters find",
@@ -254,13 +295,26 @@ def _markdown(metrics):
         f"Features: {metrics['features']}. k-means with k = {metrics['k']} "
         f"(random_state = {metrics['random_state']}).",
         "",
-        "| colours | judged against | ARI | NMI | purity | purity by chance |",
-        "|---|---|---|---|---|---|",
-        *rows,
+        "| colours | judged against | ARI | AMI | NMI | purity | NMI by chance |",
+        "|---|---|---|---|---|---|---|",
+        *scores,
         "",
-        "ARI and NMI are 0 for chance and 1 for a perfect match. Where the clusters match the "
-        "acquisition site far better than the diagnosis, the colour features describe the camera "
-        "and lighting more than the lesion; colour constancy removes part of that.",
+        "ARI and AMI are 0 for chance and 1 for a perfect match. NMI and purity are not "
+        "adjusted for chance: random clusters score above 0 (\"NMI by chance\" is NMI's exact "
+        "expected value for clusters of these sizes). \\* marks a score above the 95th "
+        f"percentile of {n_repeats} random clusterings of the same sizes: better than chance "
+        "at the 5 % level.",
+        "",
+        f"Chance: mean [2.5th, 97.5th percentile] of the scores of {n_repeats} random "
+        "clusterings with the same cluster sizes.",
+        "",
+        "| colours | judged against | ARI | AMI | NMI | purity |",
+        "|---|---|---|---|---|---|",
+        *chance,
+        "",
+        "Where the clusters match the acquisition site far better than the diagnosis, the "
+        "colour features describe the camera and lighting more than the lesion; colour "
+        "constancy removes part of that.",
         "",
         "Figures: " + ", ".join(metrics["figures"].values()),
         "",
