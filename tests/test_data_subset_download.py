@@ -9,15 +9,14 @@ tests build from small synthetic JPEGs.
 import io
 import json
 import struct
+import threading
 import warnings
 import zipfile
 
-import numpy as np
 import pandas as pd
 import pytest
-from fixtures.data_layouts import class_counts, image_id_of
-from fixtures.range_server import RangeServer, refused_url
-from PIL import Image
+from fixtures.data_layouts import image_id_of
+from fixtures.range_server import PARTS, DataverseZips, RangeServer, noise_jpeg, refused_url, tagged
 
 from coursekit.data import DownloadError, MissingImagesWarning, load_ham10000
 from coursekit.data.download import COMPLETE_MARKER, DATAVERSE_FILES, download_ham10000
@@ -25,93 +24,18 @@ from coursekit.data.remote_zip import RemoteZip
 from coursekit.data.subset import SUBSET_MANIFEST
 
 IDS = DATAVERSE_FILES  # file name -> Dataverse file id
-PARTS = ["HAM10000_images_part_1.zip", "HAM10000_images_part_2.zip"]
-
-
-def noise_jpeg(seed, size=(60, 80)):
-    pixels = np.random.default_rng(seed).integers(0, 256, size + (3,), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="JPEG", quality=95)
-    return buffer.getvalue()
-
-
-def tagged(jpeg, image_id):
-    """``jpeg`` with a comment segment naming ``image_id``: distinct bytes, same pixels."""
-    text = image_id.encode()
-    return jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text + jpeg[2:]
-
-
-class Layout:
-    """Metadata (Dataverse's tab export) and two zips: part 1 deflated with members at the
-    top, part 2 stored with members in a folder, as the two Dataverse zips differ."""
-
-    def __init__(self, n_images, outside=3, jpeg_of=None):
-        counts = class_counts(n_images)
-        codes = [c for c, k in counts.items() for _ in range(k)]
-        codes = [codes[i] for i in np.random.default_rng(5).permutation(len(codes))]
-        bases = {c: noise_jpeg(k) for k, c in enumerate(counts)}
-        jpeg_of = jpeg_of or (lambda i, code: tagged(bases[code], image_id_of(i)))
-        self.ids = [image_id_of(i) for i in range(n_images + outside)]
-        self.codes = codes + ["nv"] * outside  # the last `outside` images are in no zip
-        self.members = {}  # image id -> (zip name, member name, bytes)
-        lines = ['"lesion_id"\t"image_id"\t"dx"\t"dx_type"\t"age"\t"sex"\t"localization"']
-        for i, (image_id, code) in enumerate(zip(self.ids, self.codes, strict=True)):
-            lines.append(f'"HAM_{i // 2:07d}"\t"{image_id}"\t"{code}"\t"histo"\t"{40 + i % 40}"'
-                         f'\t"male"\t"back"')  # fmt: skip
-            if i < n_images:
-                part = PARTS[2 * i // n_images]
-                name = f"{image_id}.jpg" if part == PARTS[0] else f"{part[:-4]}/{image_id}.jpg"
-                self.members[image_id] = (part, name, jpeg_of(i, code))
-        self.metadata = ("\n".join(lines) + "\n").encode()
-        self.zips = {part: self._zip(part) for part in PARTS}
-
-    def _zip(self, part):
-        stored = part == PARTS[1]
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
-                             compresslevel=1) as archive:  # fmt: skip
-            if stored:
-                archive.writestr(f"{part[:-4]}/", b"")
-            for zip_name, name, data in self.members.values():
-                if zip_name == part:
-                    archive.writestr(name, data)
-        return buffer.getvalue()
-
-    def header_offsets(self, part):
-        with zipfile.ZipFile(io.BytesIO(self.zips[part])) as archive:
-            return {info.header_offset for info in archive.infolist()}
-
-    def serve(self):
-        files = {"/s3/HAM10000_metadata.tab": self.metadata}
-        files.update({f"/s3/{part}": data for part, data in self.zips.items()})
-        server = RangeServer(files)
-        server.redirects = {f"/api/access/datafile/{IDS[name[4:]]}": name for name in files}
-        return server
-
-    def unpack(self, dest):
-        """The full copy, unpacked locally (as the full download leaves it)."""
-        dest.mkdir()
-        (dest / "HAM10000_metadata.tab").write_bytes(self.metadata)
-        for part, data in self.zips.items():
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for info in archive.infolist():
-                    if not info.is_dir():
-                        target = dest / part[:-4] / info.filename.split("/")[-1]
-                        target.parent.mkdir(exist_ok=True)
-                        target.write_bytes(archive.read(info))
-        return dest
 
 
 @pytest.fixture(scope="module")
 def big():
     """3,000 images of about 8 kB in zips of about 24 MB."""
-    return Layout(3000)
+    return DataverseZips(3000)
 
 
 @pytest.fixture(scope="module")
 def small():
     """168 images (at least 6 per class)."""
-    return Layout(168)
+    return DataverseZips(168)
 
 
 @pytest.fixture
@@ -220,7 +144,7 @@ def test_refused_connection_names_the_url_and_what_to_do(tmp_path):
 
 
 def test_interrupted_run_continues_where_it_stopped(small, server, tmp_path):
-    served, lock = [], __import__("threading").Lock()
+    served, lock = [], threading.Lock()
     members = {(f"/s3/{part}", start) for part in PARTS for start in small.header_offsets(part)}
 
     def cut_after_five(path, start):
@@ -252,7 +176,7 @@ def test_corrupt_member_is_named_and_not_saved(tmp_path):
         data = tagged(noise_jpeg(i), image_id_of(i))
         return data[: len(data) // 2] if image_id_of(i) == broken else data
 
-    layout = Layout(28, jpeg_of=jpeg_of)
+    layout = DataverseZips(28, jpeg_of=jpeg_of)
     with layout.serve() as running, pytest.raises(DownloadError) as err:
         subset(tmp_path, running, per_class=100)
     assert f"{broken}.jpg from " in str(err.value) and "not a readable JPEG" in str(err.value)
