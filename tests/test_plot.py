@@ -717,7 +717,9 @@ def _score_bars(ax):
 
 
 def test_scores_vs_chance_bars_boxes_and_means():
-    fig = plot.scores_vs_chance(SCORES, {"diagnosis": CHANCE, "site": CHANCE})
+    fig = plot.scores_vs_chance(SCORES, {"diagnosis": CHANCE, "site": CHANCE},
+                                title="k-means clusters (k = 4) against diagnosis and site, "
+                                      "beside chance")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["ARI", "AMI", "NMI", "purity"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("measure of agreement",
@@ -743,6 +745,11 @@ def test_scores_vs_chance_bars_boxes_and_means():
         assert text.get_position()[1] >= max(bar.get_height(), box.get_y() + box.get_height())
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "diagnosis", "site", "chance: 2.5th–97.5th percentile", "chance: mean"]
+    fig.canvas.draw()  # a long title and the legend stay inside the figure
+    box = fig.bbox
+    for artist in (ax.title, ax.get_legend()):
+        extent = artist.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0
 
 
 def test_scores_vs_chance_takes_random_baseline_and_evaluate_clustering_results():

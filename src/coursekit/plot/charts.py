@@ -544,7 +544,7 @@ def scores_vs_chance(
     bands = _chance_table(chance, names, metrics)
 
     n_names, n_metrics = table.shape
-    fig, axes = new_figure(figsize=(max(6.0, 0.8 * n_metrics * max(n_names, 2) + 3.5), 4.5))
+    fig, axes = new_figure(figsize=(max(7.0, 0.8 * n_metrics * max(n_names, 2) + 1.0), 5.0))
     ax = axes[0, 0]
     width = 0.8 / n_names
     x = np.arange(n_metrics)
@@ -579,7 +579,8 @@ def scores_vs_chance(
         handles += [Patch(facecolor="0.2", alpha=0.45, edgecolor="black", linewidth=0.6),
                     Line2D([], [], color="black", linewidth=2)]
         labels += [f"chance: 2.5th–97.5th percentile{of}", "chance: mean"]
-    ax.legend(handles, labels, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.legend(handles, labels, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncols=2, fontsize=9)
     ax.set_ylim(min(lows) - 0.05 * span, max(highs) + 0.12 * span)
     ax.set_xticks(x, [SCORE_NAMES.get(m, str(m)) for m in metrics])
     ax.spines[["top", "right"]].set_visible(False)
