@@ -254,3 +254,13 @@ def test_remote_zip_reads_zip64_and_commented_archives(small, variant):
         for name in list(expected)[:3] + list(expected)[-2:]:
             assert remote.read(remote.members[name]) == expected[name]
         assert remote.bytes_received == running.sent("/a.zip")
+
+
+def test_a_server_that_stops_honouring_ranges_is_an_error(small):
+    with RangeServer({"/a.zip": small.zips[PARTS[0]]}) as running:
+        remote = RemoteZip(running.url + "/a.zip")
+        running.honour_ranges = False
+        member = next(iter(remote.members.values()))
+        with pytest.raises(DownloadError, match=r"a\.zip stopped answering range requests .*sent "
+                           r"200"):  # fmt: skip
+            remote.read(member)

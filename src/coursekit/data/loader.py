@@ -286,11 +286,10 @@ def load_ham10000(
     batches with the default backend, so ``joblib.parallel_config(backend=
     "dask")`` runs the same call on a Dask cluster.
 
-    On a complete copy the ``n_per_class`` draw is the same as on a partial
-    copy holding exactly the images a subset download
-    (``download_ham10000(dest, per_class=n, random_state=seed)``) fetched, so
-    ``load_ham10000(subset, n_per_class=n, random_state=seed)`` loads the same
-    images as on the full data set.
+    A subset download, ``download_ham10000(dest, per_class=n,
+    random_state=seed)``, fetches exactly the images that
+    ``load_ham10000(full_copy, n_per_class=n, random_state=seed)`` draws, so the
+    same call on ``dest`` loads the same images as on the full data set.
 
     Examples
     --------

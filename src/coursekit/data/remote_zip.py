@@ -237,7 +237,15 @@ class RemoteZip:
 
     def _bytes(self, start: int, stop: int) -> bytes:
         """Bytes ``[start, stop)`` of the archive."""
-        _, _, body = self._fetch(f"{start}-{stop - 1}")
+        try:
+            _, _, body = self._fetch(f"{start}-{stop - 1}")
+        except RangesNotSupported as exc:  # only the first request may fall back
+            exc.response.close()
+            raise DownloadError(
+                f"{self.url} stopped answering range requests with 206 Partial Content "
+                f"(it sent {exc.response.status} for bytes {start}-{stop - 1}). "
+                + _what_to_do(self.url)
+            ) from exc
         return body
 
     # --- directory ----------------------------------------------------------------------------
