@@ -1,148 +1,97 @@
-"""Hidden tests of assignment 01-images: resize_image, cluster_pixels, quantise."""
+"""Hidden tests of assignment 01-images: resize_image, cluster_pixels, quantise.
 
-import numpy as np
-import pytest
-from _checks import (
-    GRADING,
-    array_problem,
-    assert_image_close,
-    clustered_images,
-    fail,
-    images,
-    label_mapping,
-    run,
-    same_partition,
-)
-from hypothesis import given
+One test per named check (``coursekit.grading.questions``); each runs the check's contract
+(``coursekit.checks.images``) on fixed discriminating inputs and on generated ones.
+"""
+
+from _checks import grade, images, inputs
 from hypothesis import strategies as st
 
-from coursekit import augment, cluster
+from coursekit.checks.images import (
+    SEED_SENSITIVE_CASES,
+    SPACE_PALETTES,
+    palette_image,
+    seed_sensitive_image,
+)
+from coursekit.grading.plugin import check
 
-COLOUR_SPACES = st.sampled_from(["rgb", "hsv", "lab"])
-# Centres are compared in the colour space's own units: L* spans 0..100, rgb and hsv 0..1.
-CENTRE_TOL = {"rgb": 1e-6, "hsv": 1e-6, "lab": 1e-4}
-
-
-@pytest.mark.points(2)
-def test_resize_image(student):
-    """resize_image was compared with the reference (skimage.transform.resize, order=1,
-    anti_aliasing=True) on random grey and RGB images (uint8 and float, 1x1 to 16x16) and
-    output sizes 1x1 to 20x20, larger and smaller; within 1 grey level for 99% of values
-    and 3 for all."""
-    resize_image = student.function("resize_image")
-    sizes = st.tuples(st.integers(1, 20), st.integers(1, 20))
-
-    @GRADING
-    @given(image=images(), size=sizes)
-    def check(image, size):
-        assert_image_close(
-            resize_image(image, size),
-            augment.resize_image(image, size),
-            {"image": image, "size": size},
-            uint8_levels=1,
-            float_tol=None,
-            within_share=0.99,
-            loose_levels=3,
-            input_image=image,
-            hint="size is (height, width); use bilinear interpolation (order=1) with "
-            "anti-aliasing, e.g. skimage.transform.resize(image, size, order=1, "
-            "anti_aliasing=True, preserve_range=True), and return the input's dtype.",
-        )
-
-    run(check, student)
+SIZES = st.tuples(st.integers(1, 20), st.integers(1, 20))
+DTYPES = st.sampled_from(["uint8", "float64"])
 
 
-def _check_clustering(got, expected, inputs, colour_space):
-    hint = (
-        "cluster the pixels (reshape to (H * W, 3)) in the chosen colour space with "
-        "KMeans(n_clusters=k, random_state=random_state), and return labels of shape "
-        "(H, W) and the (k, 3) centres."
-    )
-    if not isinstance(got, tuple) or len(got) != 2:
-        fail("expected a tuple (labels, centres)", inputs, expected, got, hint=hint)
-    labels, centres = got
-    exp_labels, exp_centres = expected
-    problem = array_problem(labels, exp_labels, check_dtype=False) or array_problem(
-        centres, exp_centres, check_dtype=False
-    )
-    if problem is None and not np.issubdtype(labels.dtype, np.integer):
-        problem = f"labels must be integers, got {labels.dtype}"
-    if problem is None and not same_partition(labels, exp_labels):
-        problem = "the pixels are grouped differently from the expected clusters"
-    if problem is None:
-        mapping = label_mapping(labels, exp_labels)
-        order = [mapping[j] for j in range(len(exp_centres)) if j in mapping]
-        present = [j for j in range(len(exp_centres)) if j in mapping]
-        if not np.allclose(
-            centres[order], exp_centres[present], rtol=0, atol=CENTRE_TOL[colour_space]
-        ):
-            problem = (
-                "the centres are not the mean colours of their clusters in the "
-                f"{colour_space} colour space"
-            )
-    if problem:
-        fail(problem, inputs, expected, got, hint=hint)
+@check("resize_image", "shape_dtype")
+def test_resize_image__shape_dtype(student):
+    grade(student, "resize_image", "shape_dtype", max_examples=15,
+          cases=inputs(image=images(), size=SIZES))  # fmt: skip
 
 
-@pytest.mark.points(3)
-def test_cluster_pixels(student):
-    """cluster_pixels was compared with the reference on RGB images (uint8 and float, 1x1 to
-    10x10) made of k = 1 ... 4 well separated colours with slight noise, in the rgb, hsv and
-    lab colour spaces: the grouping of pixels must be the same (label numbers may differ),
-    centres equal within 1e-6 (lab: 1e-4), and a second call with the same random_state
-    must give the same labels."""
-    cluster_pixels = student.function("cluster_pixels")
-
-    @GRADING
-    @given(
-        case=clustered_images(),
-        colour_space=COLOUR_SPACES,
-        random_state=st.sampled_from([0, 1, 42]),
-    )
-    def check(case, colour_space, random_state):
-        image, k = case
-        inputs = {
-            "image": image,
-            "k": k,
-            "colour_space": colour_space,
-            "random_state": random_state,
-        }
-        got = cluster_pixels(image, k, colour_space=colour_space, random_state=random_state)
-        expected = cluster.cluster_pixels(
-            image, k, colour_space=colour_space, random_state=random_state
-        )
-        _check_clustering(got, expected, inputs, colour_space)
-        again = cluster_pixels(image, k, colour_space=colour_space, random_state=random_state)
-        if not np.array_equal(np.asarray(again[0]), np.asarray(got[0])):
-            fail(
-                "a second call with the same random_state gave different label numbers",
-                inputs,
-                got[0],
-                again[0],
-                hint="pass random_state to KMeans so that results are reproducible.",
-            )
-
-    run(check, student)
+@check("resize_image", "values")
+def test_resize_image__values(student):
+    grade(student, "resize_image", "values",
+          cases=inputs(image=images(dtypes=("float64",)), size=SIZES))  # fmt: skip
 
 
-@pytest.mark.points(2)
-def test_quantise(student):
-    """quantise was compared with the reference on RGB images (uint8 and float, 1x1 to 10x10)
-    made of k = 1 ... 4 well separated colours with slight noise, in the rgb, hsv and lab
-    colour spaces; uint8 within 1 grey level, float within 1e-6."""
-    quantise = student.function("quantise")
+@check("resize_image", "rounding")
+def test_resize_image__rounding(student):
+    grade(student, "resize_image", "rounding",
+          cases=inputs(image=images(dtypes=("uint8",), min_side=3), size=SIZES))  # fmt: skip
 
-    @GRADING
-    @given(case=clustered_images(), colour_space=COLOUR_SPACES)
-    def check(case, colour_space):
-        image, k = case
-        assert_image_close(
-            quantise(image, k, colour_space=colour_space),
-            cluster.quantise(image, k, colour_space=colour_space),
-            {"image": image, "k": k, "colour_space": colour_space},
-            input_image=image,
-            hint="paint each pixel with the centre of its cluster, converted back to RGB "
-            "(hsv2rgb / lab2rgb) and clipped to [0, 1], in the input's dtype.",
-        )
 
-    run(check, student)
+@st.composite
+def palette_cases(draw, spaces):
+    palette = draw(st.integers(0, len(SPACE_PALETTES) - 1))
+    image = palette_image(palette, seed=draw(st.integers(0, 2**16)),
+                          n_each=draw(st.integers(4, 10)), dtype=draw(DTYPES))  # fmt: skip
+    return {"image": image, "k": 2, "colour_space": draw(st.sampled_from(spaces)),
+            "random_state": draw(st.sampled_from([0, 1, 42]))}  # fmt: skip
+
+
+@check("cluster_pixels", "grouping")
+def test_cluster_pixels__grouping(student):
+    grade(student, "cluster_pixels", "grouping", max_examples=12,
+          cases=palette_cases(["rgb"]))  # fmt: skip
+
+
+@check("cluster_pixels", "colour_space")
+def test_cluster_pixels__colour_space(student):
+    grade(student, "cluster_pixels", "colour_space", max_examples=16,
+          cases=palette_cases(["hsv", "lab"]))  # fmt: skip
+
+
+@check("cluster_pixels", "centres_labels")
+def test_cluster_pixels__centres_labels(student):
+    grade(student, "cluster_pixels", "centres_labels", max_examples=12,
+          cases=palette_cases(["rgb", "hsv", "lab"]))  # fmt: skip
+
+
+@check("cluster_pixels", "random_state")
+def test_cluster_pixels__random_state(student):
+    fixed = [
+        {"image": seed_sensitive_image(case, dtype="uint8" if case % 2 else "float64"),
+         "k": k, "colour_space": "rgb", "random_state": rs}
+        for case, k in SEED_SENSITIVE_CASES[:5]
+        for rs in (0, 1, 42)
+    ]  # fmt: skip
+    grade(student, "cluster_pixels", "random_state", fixed=fixed)
+
+
+@check("quantise", "values")
+def test_quantise__values(student):
+    grade(student, "quantise", "values", max_examples=10,
+          cases=palette_cases(["rgb"]).map(lambda d: d | {"image": d["image"] / 255.0
+                                                          if d["image"].dtype.kind == "u"
+                                                          else d["image"]}))  # fmt: skip
+
+
+@check("quantise", "colour_space")
+def test_quantise__colour_space(student):
+    grade(student, "quantise", "colour_space", max_examples=10,
+          cases=palette_cases(["hsv", "lab"]))  # fmt: skip
+
+
+@check("quantise", "dtype_rounding")
+def test_quantise__dtype_rounding(student):
+    grade(student, "quantise", "dtype_rounding", max_examples=10,
+          cases=palette_cases(["rgb", "lab"]).map(
+              lambda d: d | {"image": palette_image(0, 0) if d["image"].dtype.kind == "f"
+                             else d["image"]}))  # fmt: skip

@@ -1,161 +1,110 @@
-"""Hidden tests of assignment 02-augmentation: rotate90, rotate, flip, brightness, gamma."""
+"""Hidden tests of assignment 02-augmentation: rotate90, rotate, flip, brightness, gamma.
 
-import numpy as np
-import pytest
-from _checks import GRADING, assert_image_close, images, run
-from hypothesis import given
+One test per named check (``coursekit.grading.questions``); each runs the check's contract
+(``coursekit.checks.augmentation``) on generated inputs.
+"""
+
+from _checks import grade, images, inputs
 from hypothesis import strategies as st
 
-from coursekit import augment
+from coursekit.checks.augmentation import MODES
+from coursekit.grading.plugin import check
+
+QUARTER_ANGLES = st.sampled_from([-270.0, -180.0, -90.0, 0.0, 90.0, 180.0, 270.0, 360.0, 450.0])
+OTHER_ANGLES = st.integers(-1800, 1800).map(lambda a: a / 10).filter(lambda a: a % 90 != 0)
 
 
-@pytest.mark.points(2)
-def test_rotate90(student):
-    """rotate90 was compared with np.rot90 on random grey and RGB images (uint8 and float,
-    1x1 to 16x16, square and not) for k = -5 ... 5; results must be identical."""
-    rotate90 = student.function("rotate90")
-
-    @GRADING
-    @given(image=images(), k=st.integers(-5, 5))
-    def check(image, k):
-        assert_image_close(
-            rotate90(image, k),
-            augment.rotate90(image, k),
-            {"image": image, "k": k},
-            uint8_levels=0,
-            float_tol=0.0,
-            input_image=image,
-            hint="np.rot90(image, k) turns counter-clockwise (k > 0) and keeps the channel axis "
-            "last; a quarter turn of an H x W image is W x H.",
-        )
-
-    run(check, student)
+@check("rotate90", "quarter_turns")
+def test_rotate90__quarter_turns(student):
+    grade(student, "rotate90", "quarter_turns", cases=inputs(image=images(), k=st.integers(-5, 5)))
 
 
-def _interior(shape_in, shape_out, angle, margin=1.0):
-    """Output pixels whose source point lies at least ``margin`` pixels inside the input."""
-    rows, cols = np.indices(shape_out[:2], dtype=np.float64)
-    ro, co = (shape_out[0] - 1) / 2, (shape_out[1] - 1) / 2
-    ri, ci = (shape_in[0] - 1) / 2, (shape_in[1] - 1) / 2
-    a = np.deg2rad(angle)
-    # Counter-clockwise on screen (rows point down): invert the rotation for the source point.
-    src_c = np.cos(a) * (cols - co) - np.sin(a) * (rows - ro) + ci
-    src_r = np.sin(a) * (cols - co) + np.cos(a) * (rows - ro) + ri
-    return (
-        (src_r >= margin)
-        & (src_r <= shape_in[0] - 1 - margin)
-        & (src_c >= margin)
-        & (src_c <= shape_in[1] - 1 - margin)
-    )
+@check("rotate90", "new_array")
+def test_rotate90__new_array(student):
+    grade(student, "rotate90", "new_array", max_examples=10,
+          cases=inputs(image=images(min_side=2), k=st.integers(-4, 4)))  # fmt: skip
 
 
-@pytest.mark.points(3)
-def test_rotate(student):
-    """rotate was compared with the reference on random grey and RGB images (uint8 and float,
-    1x1 to 16x16) for multiples of 90 degrees (must be exact, shape swapped) and other angles
-    (compared away from the border, within 1 grey level for 99% of values and 2 for all), with
-    every mode and with resize True and False."""
-    rotate = student.function("rotate")
-    quarter = st.sampled_from([-270.0, -180.0, -90.0, 0.0, 90.0, 180.0, 270.0, 360.0, 450.0])
-    other = st.integers(-1800, 1800).map(lambda a: a / 10).filter(lambda a: a % 90 != 0)
-
-    @GRADING
-    @given(
-        image=images(),
-        angle=st.one_of(quarter, other),
-        mode=st.sampled_from(["reflect", "constant", "edge", "symmetric", "wrap"]),
-        resize=st.booleans(),
-    )
-    def check(image, angle, mode, resize):
-        expected = augment.rotate(image, angle, mode=mode, resize=resize)
-        got = rotate(image, angle, mode=mode, resize=resize)
-        inputs = {"image": image, "angle": angle, "mode": mode, "resize": resize}
-        hint = (
-            "angles are degrees counter-clockwise (like skimage.transform.rotate and "
-            "np.rot90); multiples of 90 must be exact quarter turns (np.rot90)."
-        )
-        if angle % 90 == 0:
-            assert_image_close(
-                got, expected, inputs, uint8_levels=0, float_tol=0.0, hint=hint, input_image=image
-            )
-        else:
-            mask = _interior(image.shape, expected.shape, angle)
-            assert_image_close(
-                got,
-                expected,
-                inputs,
-                uint8_levels=1,
-                float_tol=None,
-                within_share=0.99,
-                loose_levels=2,
-                mask=mask,
-                hint=hint,
-                input_image=image,
-            )
-
-    run(check, student)
+@check("rotate", "quarter_turns")
+def test_rotate__quarter_turns(student):
+    grade(student, "rotate", "quarter_turns", cases=inputs(
+        image=images(), angle=QUARTER_ANGLES, mode=st.sampled_from(MODES),
+        resize=st.booleans()))  # fmt: skip
 
 
-@pytest.mark.points(2)
-def test_flip(student):
-    """flip was compared with np.fliplr ("horizontal") and np.flipud ("vertical") on random grey
-    and RGB images (uint8 and float, 1x1 to 16x16); results must be identical."""
-    flip = student.function("flip")
-
-    @GRADING
-    @given(image=images(), axis=st.sampled_from(["horizontal", "vertical"]))
-    def check(image, axis):
-        assert_image_close(
-            flip(image, axis),
-            augment.flip(image, axis),
-            {"image": image, "axis": axis},
-            uint8_levels=0,
-            float_tol=0.0,
-            input_image=image,
-            hint='"horizontal" mirrors left-right (reverse the columns, np.fliplr); "vertical" '
-            "turns the image upside down (reverse the rows, np.flipud).",
-        )
-
-    run(check, student)
+@check("rotate", "any_angle")
+def test_rotate__any_angle(student):
+    grade(student, "rotate", "any_angle", cases=inputs(
+        image=images(min_side=4), angle=OTHER_ANGLES, mode=st.sampled_from(MODES)))  # fmt: skip
 
 
-@pytest.mark.points(2)
-def test_adjust_brightness(student):
-    """adjust_brightness was compared with the reference on random grey and RGB images (uint8
-    and float) for factors 0 ... 3; uint8 within 1 grey level, float within 1e-6."""
-    adjust_brightness = student.function("adjust_brightness")
-
-    @GRADING
-    @given(image=images(), factor=st.integers(0, 300).map(lambda f: f / 100))
-    def check(image, factor):
-        assert_image_close(
-            adjust_brightness(image, factor),
-            augment.adjust_brightness(image, factor),
-            {"image": image, "factor": factor},
-            input_image=image,
-            hint="multiply every value by factor in float [0, 1] (uint8 / 255), clip to [0, 1], "
-            "then convert back to the input's dtype (uint8: round).",
-        )
-
-    run(check, student)
+@check("rotate", "mode")
+def test_rotate__mode(student):
+    grade(student, "rotate", "mode", max_examples=15, cases=inputs(
+        image=images(min_side=5), angle=OTHER_ANGLES.filter(lambda a: abs(a % 90 - 45) < 40),
+        mode=st.sampled_from(MODES)))  # fmt: skip
 
 
-@pytest.mark.points(2)
-def test_adjust_gamma(student):
-    """adjust_gamma was compared with the reference on random grey and RGB images (uint8 and
-    float) for gamma 0.2 ... 5; uint8 within 1 grey level, float within 1e-6."""
-    adjust_gamma = student.function("adjust_gamma")
+@check("rotate", "resize")
+def test_rotate__resize(student):
+    grade(student, "rotate", "resize", max_examples=15, cases=inputs(
+        image=images(min_side=3), angle=OTHER_ANGLES, mode=st.sampled_from(MODES)))  # fmt: skip
 
-    @GRADING
-    @given(image=images(), gamma=st.integers(20, 500).map(lambda g: g / 100))
-    def check(image, gamma):
-        assert_image_close(
-            adjust_gamma(image, gamma),
-            augment.adjust_gamma(image, gamma),
-            {"image": image, "gamma": gamma},
-            input_image=image,
-            hint="out = image ** gamma on float values in [0, 1] (uint8 / 255 first); gamma > 1 "
-            "darkens the mid tones, gamma < 1 brightens them.",
-        )
 
-    run(check, student)
+@check("flip", "mirrors")
+def test_flip__mirrors(student):
+    grade(student, "flip", "mirrors", cases=inputs(
+        image=images(), axis=st.sampled_from(["horizontal", "vertical"])))  # fmt: skip
+
+
+@check("flip", "unknown_axis")
+def test_flip__unknown_axis(student):
+    grade(student, "flip", "unknown_axis", max_examples=10, cases=inputs(
+        image=images(max_side=4),
+        axis=st.sampled_from(["diagonal", "Horizontal", "left-right", "h", "", 0, 1, None])))
+
+
+@check("flip", "new_array")
+def test_flip__new_array(student):
+    grade(student, "flip", "new_array", max_examples=10, cases=inputs(
+        image=images(min_side=2), axis=st.sampled_from(["horizontal", "vertical"])))
+
+
+FACTORS = st.integers(0, 300).map(lambda f: f / 100)
+GAMMAS = st.integers(20, 500).map(lambda g: g / 100)
+
+
+@check("adjust_brightness", "values")
+def test_adjust_brightness__values(student):
+    grade(student, "adjust_brightness", "values",
+          cases=inputs(image=images(dtypes=("float64",)), factor=FACTORS))  # fmt: skip
+
+
+@check("adjust_brightness", "rounding")
+def test_adjust_brightness__rounding(student):
+    grade(student, "adjust_brightness", "rounding",
+          cases=inputs(image=images(dtypes=("uint8",), min_side=3), factor=FACTORS))  # fmt: skip
+
+
+@check("adjust_brightness", "new_array")
+def test_adjust_brightness__new_array(student):
+    grade(student, "adjust_brightness", "new_array", max_examples=10,
+          cases=inputs(image=images(), factor=st.sampled_from([0.5, 1.0, 1.5, 2.0])))
+
+
+@check("adjust_gamma", "values")
+def test_adjust_gamma__values(student):
+    grade(student, "adjust_gamma", "values",
+          cases=inputs(image=images(dtypes=("float64",)), gamma=GAMMAS))  # fmt: skip
+
+
+@check("adjust_gamma", "rounding")
+def test_adjust_gamma__rounding(student):
+    grade(student, "adjust_gamma", "rounding",
+          cases=inputs(image=images(dtypes=("uint8",), min_side=3), gamma=GAMMAS))  # fmt: skip
+
+
+@check("adjust_gamma", "new_array")
+def test_adjust_gamma__new_array(student):
+    grade(student, "adjust_gamma", "new_array", max_examples=10,
+          cases=inputs(image=images(), gamma=st.sampled_from([0.5, 1.0, 2.0])))

@@ -10,7 +10,7 @@ from pathlib import Path
 from coursekit.grading.locate import AutograderNotFound
 from coursekit.grading.questions import ASSIGNMENTS
 from coursekit.grading.report import FORMATS, format_results
-from coursekit.grading.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from coursekit.grading.settings import DEFAULT
 
 __all__ = ["register", "run"]
 
@@ -44,14 +44,14 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds per question (default {DEFAULT_TIMEOUT:g})",
+        default=DEFAULT.check_timeout,
+        help=f"seconds per check (default {DEFAULT.check_timeout:g})",
     )
     parser.add_argument(
         "--memory-mb",
         type=int,
-        default=DEFAULT_MEMORY_MB,
-        help=f"memory limit of student code, MiB (default {DEFAULT_MEMORY_MB})",
+        default=DEFAULT.memory_mb,
+        help=f"memory limit of student code, MiB (default {DEFAULT.memory_mb})",
     )
     parser.add_argument(
         "--autograder",
@@ -72,7 +72,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def run(args) -> int:
     """Grade, then write the report (and feedback) only after every submission is done."""
     from coursekit.grading.feedback import write_feedback
-    from coursekit.grading.runner import grade_submissions
+    from coursekit.grading.parent import grade_submissions
 
     if args.jobs < 1:
         print(f"coursekit grade: --jobs must be at least 1; got {args.jobs}", file=sys.stderr)

@@ -1,26 +1,50 @@
-"""Load a submission notebook and pick the code the grader may run.
+"""Load a submission notebook and decide which of its code the grader runs.
 
-Only definitions are kept: top-level imports, function and class
-definitions, and assignments whose value is built from literals and names
-(no calls), so that data loading, plotting or a stray ``while True`` in a
-notebook cell never runs during grading. Graded test cells (nbgrader
-``grade: true`` without ``solution``) are skipped. Each cell stays a separate
-unit, compiled on its own, so a syntax error in one cell only loses what
-that cell defines.
+Code runs as it would in Jupyter, cell by cell and statement by statement, with
+three kinds of cell:
+
+* **graded test cells** (nbgrader ``grade: true`` without ``solution``, or any
+  cell calling ``grade_in_notebook(``) are the grader's, not the student's:
+  skipped;
+* **kit cells** -- cells whose source is exactly that of a cell of the released
+  notebook (the list in ``autograder/kit_cells.json``, made by ``make release``)
+  -- keep only their definitions (imports, ``def``, ``class``, assignments of
+  literals and names), so that loading data and drawing figures never slow
+  grading down;
+* **every other cell** (the student's solution cells, and cells the student
+  added or changed) runs every top-level statement, in order: constants built
+  with calls, lambdas, helper classes, imports. Each statement is bounded in
+  time and memory by the student process; one that raises or hangs is skipped
+  and named in the feedback.
+
+Each cell stays a separate unit compiled on its own, so a syntax error in one
+cell only loses what that cell defines.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.grading.questions import ASSIGNMENTS, QUESTIONS
 
-__all__ = ["CodeUnit", "units_from_notebook", "units_from_sources", "infer_assignment"]
+__all__ = [
+    "CodeUnit",
+    "Statement",
+    "units_from_notebook",
+    "units_from_sources",
+    "infer_assignment",
+    "normalise_source",
+    "source_hash",
+    "load_kit_cells",
+]
 
 _DEFINES = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
+_GRADER_CALL = re.compile(r"\bgrade_in_notebook\s*\(")
 _SAFE_VALUE_NODES = (
     ast.Constant,
     ast.Tuple,
@@ -38,26 +62,74 @@ _SAFE_VALUE_NODES = (
 
 
 @dataclass
+class Statement:
+    """One top-level statement of a cell.
+
+    Attributes
+    ----------
+    line : int
+        Line of the cell where it starts (1-based; decorators included).
+    source : str
+        Its code, preceded by blank lines so that compiled line numbers are the cell's.
+    text : str
+        Its first line, shortened, for feedback (``"X = np.arange(256) / 255"``).
+    """
+
+    line: int
+    source: str
+    text: str
+
+
+@dataclass
 class CodeUnit:
-    """The kept code of one notebook cell.
+    """The code the grader runs from one notebook cell.
 
     Attributes
     ----------
     label : str
-        How feedback names the cell: ``"cell 7 (02-augmentation-rotate90)"``.
-    source : str
-        Kept statements, same line numbers as the cell (dropped lines are blank).
+        How feedback names the cell: ``"cell 7 (your rotate90 cell)"``.
+    statements : list of Statement
+        What runs, in order.
     defines : list of str
         Names of functions and classes the cell defines (found even when the
         cell has a syntax error).
     syntax_error : str or None
         ``"line N: message"`` when the cell does not parse.
+    kind : {"student", "kit"}
+        ``"kit"``: an unchanged cell of the released notebook (definitions only).
     """
 
     label: str
-    source: str
+    statements: list[Statement] = field(default_factory=list)
     defines: list[str] = field(default_factory=list)
     syntax_error: str | None = None
+    kind: str = "student"
+
+    def as_message(self) -> tuple:
+        """The unit as the student process receives it."""
+        return (self.label, [(s.line, s.source) for s in self.statements], self.syntax_error)
+
+
+def normalise_source(source: str) -> str:
+    """Cell source compared for "unchanged": newlines unified, trailing blanks dropped."""
+    lines = [line.rstrip() for line in source.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def source_hash(source: str) -> str:
+    """SHA-256 of :func:`normalise_source` (the key of ``kit_cells.json``)."""
+    return hashlib.sha256(normalise_source(source).encode("utf-8")).hexdigest()
+
+
+def load_kit_cells(path) -> frozenset[str]:
+    """Hashes of the kit's own cells from ``kit_cells.json`` (empty if the file is absent)."""
+    if not path:
+        return frozenset()
+    path = Path(path)
+    if not path.is_file():
+        return frozenset()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(h for hashes in data.get("cells", {}).values() for h in hashes)
 
 
 def _strip_magics(source: str) -> str:
@@ -71,7 +143,7 @@ def _is_safe_value(node: ast.AST) -> bool:
     return all(isinstance(n, _SAFE_VALUE_NODES + (ast.expr_context,)) for n in ast.walk(node))
 
 
-def _keep(stmt: ast.stmt) -> bool:
+def _is_definition(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return True
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -83,35 +155,38 @@ def _keep(stmt: ast.stmt) -> bool:
     return False
 
 
-def filter_source(source: str) -> tuple[str, str | None]:
-    """Keep the definitions of ``source``; return ``(kept_source, syntax_error)``.
+def _shorten(text: str, limit: int = 60) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
-    The kept source has the same line numbers as ``source`` so that
-    tracebacks point at the student's own lines.
+
+def split_statements(source: str, *, definitions_only: bool = False):
+    """``(statements, syntax_error)`` of one cell's ``source``.
+
+    Each statement keeps the cell's line numbers, so tracebacks point at the
+    student's own lines.
     """
     source = _strip_magics(source)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        return "", f"line {exc.lineno}: {exc.msg}"
+        return [], f"line {exc.lineno}: {exc.msg}"
     lines = source.splitlines()
-    kept = [""] * len(lines)
+    statements = []
     for stmt in tree.body:
-        if _keep(stmt):
-            first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
-            for i in range(first - 1, stmt.end_lineno):
-                kept[i] = lines[i]
-    return "\n".join(kept), None
+        if definitions_only and not _is_definition(stmt):
+            continue
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+        body = "\n".join(lines[first - 1 : stmt.end_lineno])
+        statements.append(
+            Statement(first, "\n" * (first - 1) + body, _shorten(lines[stmt.lineno - 1]))
+        )
+    return statements, None
 
 
-def _unit(label: str, source: str) -> CodeUnit:
-    kept, error = filter_source(source)
-    return CodeUnit(label, kept, _DEFINES.findall(source), error)
-
-
-def units_from_sources(sources) -> list[CodeUnit]:
-    """Units from plain cell sources, e.g. IPython's ``In`` history inside a kernel."""
-    return [_unit(f"cell {i}", src) for i, src in enumerate(sources, start=1) if src.strip()]
+def _unit(label: str, source: str, kind: str) -> CodeUnit:
+    statements, error = split_statements(source, definitions_only=kind == "kit")
+    return CodeUnit(label, statements, _DEFINES.findall(source), error, kind)
 
 
 def _is_graded_test(cell) -> bool:
@@ -119,21 +194,49 @@ def _is_graded_test(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
-def units_from_notebook(notebook) -> list[CodeUnit]:
+def _cell_source(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _label(index: int, grade_id: str | None) -> str:
+    for q in QUESTIONS:
+        if grade_id == q.grade_id:
+            return f"cell {index} (your {q.name} cell)"
+    return f"cell {index}"
+
+
+def units_from_notebook(notebook, kit_cells: frozenset[str] = frozenset()) -> list[CodeUnit]:
     """Units of every code cell of ``notebook`` (an nbformat node), in notebook order.
 
-    Graded test cells are skipped; their code is the grader's, not the student's.
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+    kit_cells : frozenset of str
+        :func:`source_hash` of the released notebook's own cells.
     """
     units = []
     for index, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") != "code" or _is_graded_test(cell):
             continue
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        label = f"cell {index}" + (f" ({grade_id})" if grade_id else "")
-        source = cell.get("source", "")
-        if isinstance(source, list):  # nbformat on disk may split sources into lines
-            source = "".join(source)
-        units.append(_unit(label, source))
+        source = _cell_source(cell)
+        if not source.strip() or _GRADER_CALL.search(source):
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        solution = bool(meta.get("solution"))
+        kind = "kit" if not solution and source_hash(source) in kit_cells else "student"
+        units.append(_unit(_label(index, meta.get("grade_id")), source, kind))
+    return units
+
+
+def units_from_sources(sources, kit_cells: frozenset[str] = frozenset()) -> list[CodeUnit]:
+    """Units from plain cell sources, e.g. IPython's ``In`` history inside a kernel."""
+    units = []
+    for index, source in enumerate(sources, start=1):
+        if not source.strip() or _GRADER_CALL.search(source):
+            continue
+        kind = "kit" if source_hash(source) in kit_cells else "student"
+        units.append(_unit(f"cell {index}", source, kind))
     return units
 
 

@@ -1,9 +1,16 @@
-"""Messages between the grader and the student process.
+"""Messages between the processes of a grading run, written down in one place.
+
+Process boundaries::
+
+    parent  ──stdin: GraderRequest (JSON)──▶  grader  ──pipe: Command (pickle)──▶  student
+    parent  ◀─pipe: "<nonce> " + SubmissionResult JSON─  grader  ◀─pipe: Reply (JSON)──  student
 
 Frames are a 4-byte big-endian length followed by the payload. The grader
 sends pickles (it is trusted); the student process answers in JSON with
 arrays as base64 ``.npy`` (``allow_pickle=False``), so that nothing the
 student's code returns can run code in the grader when it is decoded.
+The TypedDicts below document every message; the student process is not
+trusted, so the grader checks what it reads.
 """
 
 from __future__ import annotations
@@ -15,10 +22,102 @@ import os
 import select
 import struct
 import time
+from typing import Any, TypedDict
 
 import numpy as np
 
-__all__ = ["send_frame", "recv_frame", "encode_value", "decode_value", "FrameTimeout"]
+__all__ = [
+    "send_frame",
+    "recv_frame",
+    "encode_value",
+    "decode_value",
+    "dumps",
+    "loads",
+    "FrameTimeout",
+    "Unsupported",
+    "GraderRequest",
+    "InitCommand",
+    "CheckCommand",
+    "CallCommand",
+    "EndCommand",
+    "ProgressReply",
+    "ReadyReply",
+    "WorkerReply",
+    "CallReply",
+    "WorkerDoneReply",
+]
+
+
+# -- parent -> grader ----------------------------------------------------------------------------
+class GraderRequest(TypedDict):
+    """What the parent sends a grader process on stdin (JSON)."""
+
+    nonce: str  # prefixes the result line, so printed text can never pass for a result
+    submission: str  # absolute path of the notebook
+    assignment: str
+    test_file: str  # absolute path of the hidden test file
+    kit_cells: str  # absolute path of kit_cells.json ("" if absent)
+    questions: list[str]  # only these questions ([] = all of the assignment's)
+    settings: str  # Settings.to_json()
+
+
+# -- grader -> student (pickles) -----------------------------------------------------------------
+class InitCommand(TypedDict):
+    op: str  # "init"
+    units: list  # [(label, [(line, source), ...] statements, syntax_error or None), ...]
+    skip: list  # [[unit, statement], ...] statements to leave out (they hung before)
+    references: dict  # {question: "coursekit.module.function"}: tripwires
+    settings: str  # Settings.to_json()
+
+
+class CheckCommand(TypedDict):
+    op: str  # "check": fork a fresh worker for one check of `question`
+    question: str
+    cpu_seconds: int
+
+
+class CallCommand(TypedDict):
+    op: str  # "call": call a student function in the current worker
+    name: str
+    args: tuple
+    kwargs: dict
+
+
+class EndCommand(TypedDict):
+    op: str  # "end": the worker exits
+
+
+# -- student -> grader (JSON) --------------------------------------------------------------------
+class ProgressReply(TypedDict):
+    progress: list  # [unit, statement] about to run
+
+
+class ReadyReply(TypedDict):
+    ready: bool
+    defined: list  # names of callables in the namespace
+    uses: dict  # {function name: [global names its code refers to]}
+    problems: list  # [{"unit", "statement", "line", "type", "message"}, ...]
+
+
+class WorkerReply(TypedDict):
+    worker: int  # pid of the forked worker
+
+
+class CallReply(TypedDict, total=False):
+    ok: bool
+    value: Any  # encode_value(...) when ok
+    shares_memory: bool  # the result (or part of it) is a view of an argument
+    changed_inputs: list  # names of arguments modified in place ("argument 1", "image", ...)
+    seconds: float
+    kind: str  # when not ok: "exception", "not-implemented" or "forbidden"
+    type: str
+    message: str
+    traceback: str
+    reference: str
+
+
+class WorkerDoneReply(TypedDict):
+    worker_done: int  # exit status of the worker
 
 _HEADER = struct.Struct(">I")
 MAX_FRAME = 512 * 1024 * 1024

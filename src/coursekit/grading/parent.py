@@ -1,12 +1,12 @@
-"""Grade submissions: each one in a clean grader process that runs the hidden pytest tests.
+"""The parent's side of grading: ``coursekit grade``, nbgrader's preprocessor, Gradescope.
 
 Process layout (the parent alone writes results)::
 
-    coursekit grade (parent: collects, writes reports)
-      └─ grader: python -m coursekit.grading.runner   (pytest + references, never student code)
-           └─ student process (limits; one forked worker per question)
+    parent (this module: collects, writes reports)
+      └─ grader: python -m coursekit.grading.grader   (pytest + references, never student code)
+           └─ student: python -I -m coursekit.grading.student   (limits; a worker per check)
 
-The grader reads its settings (with a random nonce) on stdin and answers with one
+The grader reads its request (with a random nonce) on stdin and answers with one
 JSON line carrying the nonce on a pipe only it holds, so nothing the student's code
 prints or writes can pass for a result.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,11 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coursekit.grading.locate import find_autograder
-from coursekit.grading.questions import questions_for, test_file_name
+from coursekit.grading.questions import questions_for, test_file_name, written_for
 from coursekit.grading.results import QuestionResult, SubmissionResult
-from coursekit.grading.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from coursekit.grading.settings import DEFAULT, Settings
+from coursekit.grading.status import Status
 
-__all__ = ["grade_notebook", "grade_submissions", "find_submissions"]
+__all__ = ["grade_notebook", "grade_submissions", "find_submissions", "unreadable"]
 
 
 def _assignment_of(path: Path, assignment: str | None) -> str | None:
@@ -40,17 +42,41 @@ def _assignment_of(path: Path, assignment: str | None) -> str | None:
 
     try:
         notebook = nbformat.read(path, as_version=4)
-    except Exception:  # noqa: BLE001 - unreadable notebooks are reported by the grader
+    except Exception:  # noqa: BLE001 - unreadable notebooks are reported below
         return None
     return infer_assignment(notebook, path)
 
 
-def _unreadable(path: Path, assignment: str | None, message: str) -> SubmissionResult:
+def unreadable(path, assignment: str | None, message: str) -> SubmissionResult:
+    """A zero for every question of ``assignment``, with ``message`` (written ones pending)."""
     questions = [
-        QuestionResult(q.name, 0.0, float(q.points), "error", message)
+        QuestionResult(q.name, 0.0, q.points, Status.ERROR, notes=[message])
         for q in questions_for(assignment or "")
     ]
+    questions += [
+        QuestionResult(w.name, None, w.points, Status.MANUAL, kind="written", title=w.title)
+        for w in written_for(assignment or "")
+    ]
     return SubmissionResult(str(path), assignment, questions, error=message)
+
+
+def _settings(settings: Settings | None, timeout, memory_mb) -> Settings:
+    return (settings or DEFAULT).with_(check_timeout=timeout, memory_mb=memory_mb)
+
+
+def grader_request(path: Path, assignment: str, autograder: Path, settings: Settings,
+                   questions=None) -> dict:
+    """The :class:`~coursekit.grading.messages.GraderRequest` for one submission."""
+    kit_cells = autograder / "kit_cells.json"
+    return {
+        "nonce": secrets.token_hex(16),
+        "submission": str(path.resolve()),
+        "assignment": assignment,
+        "test_file": str(autograder / test_file_name(assignment)),
+        "kit_cells": str(kit_cells) if kit_cells.is_file() else "",
+        "questions": list(questions or []),
+        "settings": settings.to_json(),
+    }  # fmt: skip
 
 
 def grade_notebook(
@@ -58,8 +84,9 @@ def grade_notebook(
     assignment: str | None = None,
     *,
     questions: list[str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    memory_mb: int = DEFAULT_MEMORY_MB,
+    settings: Settings | None = None,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
     autograder=None,
 ) -> SubmissionResult:
     """Grade one notebook with the hidden tests.
@@ -71,46 +98,52 @@ def grade_notebook(
     assignment : str, optional
         Assignment name; inferred from nbgrader ``grade_id``\\ s or the file name.
     questions : list of str, optional
-        Grade only these questions (default: all of the assignment's).
-    timeout : float
-        Wall-clock seconds per question.
-    memory_mb : int
-        Memory (address space) limit of the student's code, MiB.
+        Grade only these questions (default: all of the assignment's, and the
+        written answers listed as pending).
+    settings : Settings, optional
+        Limits; ``timeout`` (seconds per check) and ``memory_mb`` override it.
     autograder : path-like, optional
         Folder of the hidden tests (default: :func:`~coursekit.grading.locate.find_autograder`).
 
     Returns
     -------
     SubmissionResult
-        One entry per question, in the table's order. ``error`` is set (and every
-        question is ``"error"``) when grading itself could not run.
+        One entry per question, in the table's order, then the written answers.
+        ``error`` is set (and every question scores zero) when grading itself
+        could not run.
     """
     path = Path(path)
     ag_dir = find_autograder(autograder)
+    settings = _settings(settings, timeout, memory_mb)
     assignment = _assignment_of(path, assignment)
     if not path.is_file():
-        return _unreadable(path, assignment, f"submission {path} does not exist")
+        return unreadable(path, assignment, f"submission {path} does not exist")
     if assignment is None:
-        return _unreadable(
+        return unreadable(
             path, None, f"could not tell which assignment {path.name} is; pass --assignment"
         )
-    test_file = ag_dir / test_file_name(assignment)
-    if not test_file.is_file():
-        return _unreadable(path, assignment, f"no hidden tests for {assignment}: {test_file}")
-    n_questions = len(questions) if questions else max(1, len(questions_for(assignment)))
-    settings = {
-        "nonce": secrets.token_hex(16),
-        "submission": str(path.resolve()),
-        "assignment": assignment,
-        "test_file": str(test_file),
-        "questions": list(questions or []),
-        "timeout": float(timeout),
-        "memory_mb": int(memory_mb),
-    }
+    if not (ag_dir / test_file_name(assignment)).is_file():
+        return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
+    request = grader_request(path, assignment, ag_dir, settings, questions)
+    n_checks = sum(len(q.checks) for q in questions_for(assignment))
+    budget = 120.0 + n_checks * (settings.check_timeout + 10.0) + 10 * settings.statement_timeout
+    text, log = _run_grader(request, budget)
+    return parse_result(text, request, path, assignment, log)
+
+
+def parse_result(text: str, request: dict, path, assignment, log: str) -> SubmissionResult:
+    """The result line carrying the request's nonce, or a zero naming the failure."""
+    for line in text.splitlines():
+        if line.startswith(request["nonce"] + " "):
+            return SubmissionResult.from_dict(json.loads(line[len(request["nonce"]) + 1 :]))
+    return unreadable(path, assignment, f"the grader failed (please report): {log[-3000:]}")
+
+
+def _run_grader(request: dict, budget: float) -> tuple[str, str]:
     result_read, result_write = os.pipe()
     with tempfile.TemporaryDirectory(prefix="coursekit-grader-") as workdir:
         process = subprocess.Popen(
-            [sys.executable, "-m", "coursekit.grading.runner", str(result_write)],
+            [sys.executable, "-m", "coursekit.grading.grader", str(result_write)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -122,21 +155,16 @@ def grade_notebook(
         chunks: list[bytes] = []
         reader = threading.Thread(target=_read_all, args=(result_read, chunks), daemon=True)
         reader.start()
-        budget = 90.0 + n_questions * (timeout + 20.0)
         try:
-            log, _ = process.communicate(json.dumps(settings).encode(), timeout=budget)
+            log, _ = process.communicate(json.dumps(request).encode(), timeout=budget)
         except subprocess.TimeoutExpired:
             _kill_group(process)
             log = b"grader timed out"
         finally:
             _kill_group(process)
         reader.join(timeout=30)
-    for line in b"".join(chunks).decode("utf-8", errors="replace").splitlines():
-        if line.startswith(settings["nonce"] + " "):
-            data = json.loads(line[len(settings["nonce"]) + 1 :])
-            return SubmissionResult.from_dict(data)
-    tail = log.decode("utf-8", errors="replace")[-3000:]
-    return _unreadable(path, assignment, f"the grader failed (please report): {tail}")
+    text = b"".join(chunks).decode("utf-8", errors="replace")
+    return text, log.decode("utf-8", errors="replace")
 
 
 def _read_all(fd: int, chunks: list) -> None:
@@ -146,64 +174,11 @@ def _read_all(fd: int, chunks: list) -> None:
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    import signal
-
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
-
-
-def _grader_main(result_fd: int) -> int:
-    """Entry point of the grader process: run pytest on one submission, report on ``result_fd``."""
-    import pytest
-
-    from coursekit.grading.plugin import ResultCollector
-
-    settings = json.loads(sys.stdin.read())
-    collector = ResultCollector()
-    test_file = settings["test_file"]
-    targets = [f"{test_file}::test_{q}" for q in settings["questions"]] or [test_file]
-    args = targets + [
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--no-header",
-        "-o",
-        "addopts=",
-        "--submission",
-        settings["submission"],
-        "--assignment",
-        settings["assignment"],
-        "--question-timeout",
-        str(settings["timeout"]),
-        "--memory-mb",
-        str(settings["memory_mb"]),
-    ]
-    code = pytest.main(args, plugins=[collector])
-    questions = []
-    wanted = settings["questions"] or [q.name for q in questions_for(settings["assignment"])]
-    wanted += [name for name in collector.results if name not in wanted]
-    for name in wanted:
-        question = collector.results.get(name)
-        if question is None:
-            points = {q.name: q.points for q in questions_for(settings["assignment"])}
-            question = QuestionResult(
-                name,
-                0.0,
-                float(points.get(name, 0)),
-                "error",
-                f"no hidden test ran for `{name}` (pytest exit {code})",
-            )
-        questions.append(question)
-    result = SubmissionResult(settings["submission"], settings["assignment"], questions)
-    if code not in (0, 1):
-        result.error = f"pytest exited with code {code}"
-    line = settings["nonce"] + " " + json.dumps(result.to_dict()) + "\n"
-    with os.fdopen(result_fd, "w") as stream:
-        stream.write(line)
-    return 0
 
 
 def find_submissions(paths) -> list[tuple[Path, str, str]]:
@@ -259,5 +234,3 @@ def grade_submissions(
         return list(pool.map(one, submissions))
 
 
-if __name__ == "__main__":
-    sys.exit(_grader_main(int(sys.argv[1])))

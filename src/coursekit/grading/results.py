@@ -1,43 +1,112 @@
-"""Grading results: a :class:`QuestionResult` per question, a :class:`SubmissionResult` each."""
+"""Grading results: checks within questions within a submission.
+
+These are the only records that cross from the grader process to the parent
+(as JSON) and from the parent to every report format.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["QuestionResult", "SubmissionResult", "STATUSES"]
+from coursekit.grading.status import Status
 
-STATUSES = ("passed", "failed", "error", "timeout", "missing", "not-implemented", "forbidden")
+__all__ = ["CheckResult", "QuestionResult", "SubmissionResult"]
+
+
+@dataclass
+class CheckResult:
+    """Outcome of one named check of a question.
+
+    Attributes
+    ----------
+    name, title : str
+        The check's identifier and its description (from the questions table).
+    points, max_points : float
+        Points awarded (all or nothing per check) and available.
+    status : Status
+    feedback : str
+        Student-facing text when the check did not pass: what was tried, the
+        smallest failing input, expected against got, and a hint chosen from
+        the failure. Empty when passed.
+    images : dict
+        PNG data URIs ``{"input", "expected", "got"}`` for image-valued
+        failures, used by the HTML pages (not by the text formats).
+    duration : float
+        Seconds spent on the check.
+    """
+
+    name: str
+    title: str
+    points: float
+    max_points: float
+    status: Status
+    feedback: str = ""
+    images: dict = field(default_factory=dict)
+    duration: float = 0.0
+
+    def __post_init__(self):
+        self.status = Status(self.status)
 
 
 @dataclass
 class QuestionResult:
-    """Outcome of one question.
+    """Outcome of one question: a graded function (its checks) or a written answer.
 
     Attributes
     ----------
     name : str
-        Question (= student function) name.
-    points, max_points : float
-        Points awarded (all or nothing) and available.
-    status : str
-        One of :data:`STATUSES`.
-    feedback : str
-        Student-facing text: what was tried, the smallest failing input,
-        expected against got, and a hint. Empty when passed.
-    images : dict
-        For image-valued failures, PNG data URIs ``{"input", "expected", "got"}``
-        used by the HTML feedback report (not part of the JSON format).
-    duration : float
-        Seconds spent on the question.
+        The function's name (``"rotate90"``) or, for a written answer, its
+        ``grade_id`` without the assignment prefix.
+    points : float or None
+        Points awarded; None for a written answer not graded yet.
+    max_points : float
+    status : Status
+    checks : list of CheckResult
+        Empty for written answers.
+    notes : list of str
+        Sentences that apply to the whole question (a cell of the submission
+        that was skipped, another graded function this one depends on that
+        lost points).
+    kind : {"function", "written"}
+    title : str
+        For written answers, their title; for functions, empty.
     """
 
     name: str
-    points: float
+    points: float | None
     max_points: float
-    status: str
-    feedback: str = ""
-    images: dict = field(default_factory=dict)
-    duration: float = 0.0
+    status: Status
+    checks: list[CheckResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kind: str = "function"
+    title: str = ""
+
+    def __post_init__(self):
+        self.status = Status(self.status)
+        self.checks = [c if isinstance(c, CheckResult) else CheckResult(**c) for c in self.checks]
+
+    @property
+    def feedback(self) -> str:
+        """Everything a student should read about this question, as plain text."""
+        parts = list(self.notes)
+        for check in self.checks:
+            if check.status is not Status.PASSED and check.feedback:
+                parts.append(
+                    f"Check `{check.name}` ({check.title}): {check.status}, "
+                    f"{check.points:g} of {check.max_points:g} points.\n{check.feedback}"
+                )
+        if self.kind == "written" and self.status is Status.MANUAL:
+            parts.append("This written answer is graded by hand by your instructor.")
+        return "\n\n".join(parts)
+
+    @property
+    def duration(self) -> float:
+        return float(sum(c.duration for c in self.checks))
+
+    @property
+    def pending(self) -> bool:
+        """True for a written answer whose points are not known yet."""
+        return self.points is None
 
 
 @dataclass
@@ -51,25 +120,49 @@ class SubmissionResult:
     timestamp: str = ""
     error: str = ""  # set when grading itself could not run (not the student's fault)
 
+    def __post_init__(self):
+        self.questions = [
+            q if isinstance(q, QuestionResult) else QuestionResult(**q) for q in self.questions
+        ]
+
     @property
     def score(self) -> float:
-        return float(sum(q.points for q in self.questions))
+        """Points known so far (written answers not graded yet count as 0)."""
+        return float(sum(q.points or 0.0 for q in self.questions))
 
     @property
     def max_score(self) -> float:
+        """Maximum of the assignment, written answers included (nbgrader's maximum)."""
         return float(sum(q.max_points for q in self.questions))
+
+    @property
+    def auto_score(self) -> float:
+        return float(sum(q.points or 0.0 for q in self.questions if q.kind == "function"))
+
+    @property
+    def auto_max_score(self) -> float:
+        return float(sum(q.max_points for q in self.questions if q.kind == "function"))
+
+    @property
+    def pending_points(self) -> float:
+        """Maximum points of the written answers still to be graded by hand."""
+        return float(sum(q.max_points for q in self.questions if q.pending))
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        for q in data["questions"]:
+            q["status"] = str(q["status"])
+            for c in q["checks"]:
+                c["status"] = str(c["status"])
         data["score"], data["max_score"] = self.score, self.max_score
+        data["pending_points"] = self.pending_points
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> SubmissionResult:
-        questions = [QuestionResult(**q) for q in data.get("questions", [])]
         fields = {
             k: data[k]
             for k in ("submission", "assignment", "student_id", "timestamp", "error")
             if k in data
         }
-        return cls(questions=questions, **fields)
+        return cls(questions=list(data.get("questions", [])), **fields)

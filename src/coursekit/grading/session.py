@@ -1,11 +1,13 @@
 """Grader side of the student process: start it, call student functions, enforce limits.
 
-:class:`StudentSession` owns one student process (see
-:mod:`coursekit.grading.child`). Each question runs in a fresh worker forked
-from it; the question's wall-clock time limit is enforced here by killing
-the worker, its memory limit by ``RLIMIT_AS`` in the child. When the whole
-student process dies, the next question starts a new one, so a crash can
-only cost the question during which it happened.
+:class:`StudentSession` owns one student process (:mod:`coursekit.grading.student`).
+Each check runs in a fresh worker forked from it; the check's wall-clock limit is
+enforced here by killing the worker, its memory limit by ``RLIMIT_AS`` in the
+student process. While the submission's statements run, each must report
+progress within ``statement_timeout``; one that hangs or ends the process is
+skipped and the process started again without it. When the whole student process
+dies during a check, the next check starts a new one, so a crash can only cost
+the check during which it happened.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import tempfile
 import threading
 import time
 
-from coursekit.grading import wire
+from coursekit.checks.calls import Call
+from coursekit.grading import messages
 from coursekit.grading.errors import (
     ForbiddenReference,
     MissingFunction,
@@ -29,28 +32,23 @@ from coursekit.grading.errors import (
     StudentException,
 )
 from coursekit.grading.extract import CodeUnit
+from coursekit.grading.settings import DEFAULT, Settings
 
-__all__ = ["StudentSession", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
-
-DEFAULT_TIMEOUT = 20.0
-DEFAULT_MEMORY_MB = 2048
-_START_TIMEOUT = 60.0  # importing numpy and the student's imports, once per process
-_UNIT_TIMEOUT = 10.0  # one notebook cell's definitions
-_OUTPUT_CAP = 20_000
+__all__ = ["StudentSession", "StudentFunction"]
 
 
-def _drain(stream, keep: bytearray) -> None:
+def _drain(stream, keep: bytearray, cap: int) -> None:
     # Read everything the student prints so that it can never block on a full pipe; keep the start.
     for chunk in iter(lambda: stream.read(65536), b""):
-        if len(keep) < _OUTPUT_CAP:
-            keep.extend(chunk[: _OUTPUT_CAP - len(keep)])
+        if len(keep) < cap:
+            keep.extend(chunk[: cap - len(keep)])
     stream.close()
 
 
 class _Process:
-    """One running student process (the zygote that forks per-question workers)."""
+    """One running student process (it forks a worker per check)."""
 
-    def __init__(self, memory_mb: int, workdir: str):
+    def __init__(self, settings: Settings, workdir: str):
         cmd_read, self.cmd_write = os.pipe()
         self.result_read, result_write = os.pipe()
         env = {
@@ -64,16 +62,18 @@ class _Process:
             "MKL_NUM_THREADS": "1",
             "LANG": os.environ.get("LANG", "C.UTF-8"),
         }
+        for name in ("COURSEKIT_CACHE", "COURSEKIT_DATA", "COURSEKIT_OFFLINE"):
+            if name in os.environ:
+                env[name] = os.environ[name]
         self.output = bytearray()
         self.popen = subprocess.Popen(
             [
                 sys.executable,
                 "-I",
                 "-m",
-                "coursekit.grading.child",
+                "coursekit.grading.student",
                 str(cmd_read),
                 str(result_write),
-                str(memory_mb),
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -85,14 +85,16 @@ class _Process:
         )
         os.close(cmd_read)
         os.close(result_write)
-        threading.Thread(target=_drain, args=(self.popen.stdout, self.output), daemon=True).start()
+        threading.Thread(
+            target=_drain, args=(self.popen.stdout, self.output, settings.output_cap), daemon=True
+        ).start()
         self.worker_pid: int | None = None
 
     def send(self, message: dict) -> None:
-        wire.send_frame(self.cmd_write, pickle.dumps(message))
+        messages.send_frame(self.cmd_write, pickle.dumps(message))
 
     def receive(self, deadline: float) -> dict:
-        message = wire.loads(wire.recv_frame(self.result_read, deadline))
+        message = messages.loads(messages.recv_frame(self.result_read, deadline))
         if not isinstance(message, dict):
             raise ValueError("malformed message from the student process")
         return message
@@ -111,28 +113,23 @@ class _Process:
 
 
 class StudentSession:
-    """Student functions from one submission, callable one question at a time.
+    """Student functions from one submission, callable one check at a time.
 
     Parameters
     ----------
     units : list of CodeUnit
-        The submission's kept code (:mod:`coursekit.grading.extract`).
+        The submission's code (:func:`coursekit.grading.extract.units_from_notebook`).
     references : dict
         ``{question: "coursekit.module.function"}``; in the student process
         each reference is replaced by a tripwire that fails the question
         whose own reference is called.
-    timeout : float
-        Wall-clock seconds per question (all calls of one question together).
-    memory_mb : int
-        Address-space limit of the student process, in MiB.
-    unit_timeout : float
-        Seconds allowed for one notebook cell's definitions; a cell that takes
-        longer is skipped (its functions are then missing, with that reason).
+    settings : Settings
+        Limits (time per check and per statement, memory, output).
 
     Examples
     --------
     >>> with StudentSession(units, {"rotate90": "coursekit.augment.rotate90"}) as student:
-    ...     with student.question("rotate90"):
+    ...     with student.check("rotate90"):
     ...         rotated = student.function("rotate90")(image, 1)   # doctest: +SKIP
     """
 
@@ -140,21 +137,18 @@ class StudentSession:
         self,
         units: list[CodeUnit],
         references: dict[str, str] | None = None,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        memory_mb: int = DEFAULT_MEMORY_MB,
-        unit_timeout: float = _UNIT_TIMEOUT,
+        settings: Settings = DEFAULT,
     ):
         self.units = units
         self.references = dict(references or {})
-        self.timeout = float(timeout)
-        self.memory_mb = int(memory_mb)
-        self.unit_timeout = float(unit_timeout)
+        self.settings = settings
         self._workdir = tempfile.TemporaryDirectory(prefix="coursekit-student-")
         self._process: _Process | None = None
-        self._skip: set[int] = set()
-        self._hung: dict[int, str] = {}
+        self._skip: set[tuple[int, int]] = set()
+        self._hung: dict[tuple[int, int], str] = {}
+        self._gave_up = False
         self.defined: list[str] = []
+        self.uses: dict[str, list[str]] = {}
         self.problems: list[dict] = []
         self._question: str | None = None
         self._deadline = 0.0
@@ -162,44 +156,67 @@ class StudentSession:
         self.last_call: tuple | None = None
 
     # -- process life cycle -------------------------------------------------------------------
+    def _student_statements(self) -> list[tuple[int, int]]:
+        return [
+            (u, s)
+            for u, unit in enumerate(self.units)
+            if unit.kind == "student"
+            for s in range(len(unit.statements))
+        ]
+
     def _start(self) -> _Process:
-        """Start a student process and run the notebook's code units in it."""
-        for _attempt in range(len(self.units) + 1):
-            process = _Process(self.memory_mb, self._workdir.name)
+        """Start a student process and run the submission's statements in it."""
+        settings = self.settings
+        while True:
+            process = _Process(settings, self._workdir.name)
             process.send(
                 {
                     "op": "init",
-                    "units": [(u.label, u.source, u.syntax_error) for u in self.units],
+                    "units": [u.as_message() for u in self.units],
                     "skip": sorted(self._skip),
                     "references": self.references,
+                    "settings": settings.to_json(),
                 }
             )
-            current, deadline = None, time.monotonic() + _START_TIMEOUT
+            current, deadline = None, time.monotonic() + settings.start_timeout
             try:
                 while True:
                     message = process.receive(deadline)
                     if "progress" in message:
-                        current = message["progress"]
-                        deadline = time.monotonic() + self.unit_timeout
+                        current = tuple(int(i) for i in message["progress"])
+                        deadline = time.monotonic() + settings.statement_timeout
                     elif message.get("ready"):
-                        self.defined = list(message["defined"])
-                        self.problems = list(message["problems"])
+                        self.defined = [str(n) for n in message.get("defined", [])]
+                        self.uses = {
+                            str(k): [str(n) for n in v]
+                            for k, v in dict(message.get("uses", {})).items()
+                        }
+                        self.problems = list(message.get("problems", []))
                         return process
-            except (wire.FrameTimeout, EOFError, ValueError) as exc:
+            except (messages.FrameTimeout, EOFError, ValueError, TypeError) as exc:
                 process.kill()
                 if current is None:
                     raise RuntimeError(
                         "the student process could not start: "
                         + process.output.decode(errors="replace")[-2000:]
                     ) from exc
-                # This unit hung or ended the process: run the notebook again without it.
+                # This statement hung or ended the process: run the code again without it.
                 self._skip.add(current)
                 self._hung[current] = (
-                    "did not finish within the time limit"
-                    if isinstance(exc, wire.FrameTimeout)
+                    f"did not finish within {settings.statement_timeout:g} s"
+                    if isinstance(exc, messages.FrameTimeout)
                     else "ended the Python process"
                 )
-        raise RuntimeError("the student process could not run the notebook's definitions")
+                if len(self._hung) >= settings.max_skipped_statements and not self._gave_up:
+                    # Too many restarts: leave out every statement of the student's own cells
+                    # that comes after this one (definitions from kit cells still run).
+                    self._gave_up = True
+                    for pair in self._student_statements():
+                        if pair > current:
+                            self._skip.add(pair)
+                            self._hung.setdefault(
+                                pair, "was not run: too many earlier statements hung"
+                            )
 
     def _ensure_started(self) -> _Process:
         if self._process is None or self._process.popen.poll() is not None:
@@ -221,25 +238,24 @@ class StudentSession:
     def __exit__(self, *exc_info):
         self.close()
 
-    # -- questions ----------------------------------------------------------------------------
-    def begin_question(self, question: str) -> None:
-        """Start the time limit of ``question`` and a fresh worker for it."""
+    # -- checks -------------------------------------------------------------------------------
+    def begin_check(self, question: str) -> None:
+        """Start the time limit of one check of ``question`` and a fresh worker for it."""
         self._question = question
         self._sticky = None
         self.last_call = None
         process = self._ensure_started()
-        self._deadline = time.monotonic() + self.timeout
-        process.send(
-            {"op": "question", "question": question, "cpu_seconds": max(1, int(self.timeout) + 1)}
-        )
+        timeout = self.settings.check_timeout
+        self._deadline = time.monotonic() + timeout
+        process.send({"op": "check", "question": question, "cpu_seconds": int(timeout) + 1})
         try:
-            process.worker_pid = process.receive(self._deadline)["worker"]
-        except (wire.FrameTimeout, EOFError, KeyError, ValueError):
+            process.worker_pid = int(process.receive(self._deadline)["worker"])
+        except (messages.FrameTimeout, EOFError, KeyError, ValueError, TypeError):
             self._lose_process()
             raise
 
-    def end_question(self) -> None:
-        """Stop the question's worker (the student process stays for the next question)."""
+    def end_check(self) -> None:
+        """Stop the check's worker (the student process stays for the next check)."""
         process, self._question = self._process, None
         if process is None or process.worker_pid is None:
             return
@@ -248,52 +264,67 @@ class StudentSession:
             message = process.receive(time.monotonic() + 5.0)
             if "worker_done" not in message:
                 raise ValueError("unexpected message")
-        except (OSError, wire.FrameTimeout, EOFError, ValueError):
+        except (OSError, messages.FrameTimeout, EOFError, ValueError):
             self._lose_process()
         else:
             process.worker_pid = None
 
-    def question(self, question: str):
-        """Context manager around :meth:`begin_question` / :meth:`end_question`."""
+    def check(self, question: str):
+        """Context manager around :meth:`begin_check` / :meth:`end_check`."""
         session = self
 
-        class _Question:
+        class _Check:
             def __enter__(self):
-                session.begin_question(question)
+                session.begin_check(question)
                 return session
 
             def __exit__(self, *exc_info):
-                session.end_question()
+                session.end_check()
 
-        return _Question()
+        return _Check()
 
     def _lose_process(self) -> None:
         if self._process is not None:
             self._process.kill()
             self._process = None
 
-    def unit_problems(self, name: str) -> list[str]:
-        """Student-facing sentences about cells that define ``name`` and failed to run."""
+    # -- what the submission's code did -------------------------------------------------------
+    def statement_notes(self, unit_index: int) -> list[str]:
+        """Sentences about statements of one cell that raised, hung or did not run."""
+        unit = self.units[unit_index]
+        notes = []
+        if unit.syntax_error:
+            notes.append(f"your {unit.label} has a syntax error on {unit.syntax_error}")
+        for (u, s), reason in sorted(self._hung.items()):
+            if u == unit_index:
+                statement = unit.statements[s]
+                notes.append(
+                    f"line {statement.line} of your {unit.label}, `{statement.text}`, {reason} "
+                    "and was skipped"
+                )
+        for problem in self.problems:
+            if problem.get("unit") == unit_index:
+                statement = unit.statements[int(problem.get("statement", 0))]
+                notes.append(
+                    f"line {problem.get('line') or statement.line} of your {unit.label}, "
+                    f"`{statement.text}`, raised {problem.get('type')}: {problem.get('message')}"
+                )
+        return notes
+
+    def notes_for(self, name: str) -> list[str]:
+        """Sentences about the cells that define ``name`` and did not run cleanly."""
         notes = []
         for index, unit in enumerate(self.units):
-            if name not in unit.defines:
-                continue
-            if unit.syntax_error:
-                notes.append(
-                    f"your {unit.label} defining `{name}` has a syntax error on {unit.syntax_error}"
-                )
-            if index in self._hung:
-                notes.append(
-                    f"your {unit.label} defining `{name}` {self._hung[index]} "
-                    "while its definitions ran, so it was skipped"
-                )
-            for problem in self.problems:
-                if problem["unit"] == index:
-                    where = f" on line {problem['line']}" if problem["line"] else ""
-                    notes.append(
-                        f"your {unit.label} defining `{name}` raised {problem['type']}"
-                        f"{where}: {problem['message']}"
-                    )
+            if name in unit.defines:
+                notes.extend(self.statement_notes(index))
+        return notes
+
+    def other_notes(self, names: set[str]) -> list[str]:
+        """Sentences about student cells that define none of ``names`` and did not run cleanly."""
+        notes = []
+        for index, unit in enumerate(self.units):
+            if unit.kind == "student" and not (set(unit.defines) & names):
+                notes.extend(self.statement_notes(index))
         return notes
 
     def function(self, name: str) -> StudentFunction:
@@ -302,12 +333,12 @@ class StudentSession:
         Raises
         ------
         MissingFunction
-            When the notebook does not define ``name`` (with the reason when
+            When the submission does not define ``name`` (with the reason when
             the cell that defines it failed).
         """
         self._ensure_started()
         if name not in self.defined:
-            notes = self.unit_problems(name)
+            notes = self.notes_for(name)
             detail = (
                 "; ".join(notes)
                 if notes
@@ -319,25 +350,25 @@ class StudentSession:
             raise MissingFunction(f"`{name}` is not defined: {detail}.")
         return StudentFunction(self, name)
 
-    def call(self, name: str, args: tuple, kwargs: dict):
-        """Call student function ``name`` in the current question's worker."""
+    def call(self, name: str, args: tuple, kwargs: dict) -> Call:
+        """Call student function ``name`` in the current check's worker."""
         if self._sticky is not None:
             raise self._sticky
         process = self._process
         if self._question is None or process is None or process.worker_pid is None:
-            raise RuntimeError("call student functions between begin_question and end_question")
+            raise RuntimeError("call student functions between begin_check and end_check")
         self.last_call = (name, args, kwargs)
         try:
             process.send({"op": "call", "name": name, "args": args, "kwargs": kwargs})
             reply = process.receive(self._deadline)
-        except wire.FrameTimeout:
+        except messages.FrameTimeout:
             try:
                 os.kill(process.worker_pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self._sticky = QuestionTimeout(
-                f"`{name}` did not finish within the time limit of {self.timeout:g} s "
-                "(an endless loop, or far too slow?)"
+                f"`{name}` did not finish within the time limit of "
+                f"{self.settings.check_timeout:g} s (an endless loop, or far too slow?)"
             )
             self._finish_dead_worker(process)
             raise self._sticky from None
@@ -355,13 +386,20 @@ class StudentSession:
                 "do not call os._exit or os.kill, and check for crashes in compiled code"
             )
             raise self._sticky
-        if reply.get("ok"):
+        if reply.get("ok") is True:
             try:
-                return wire.decode_value(reply.get("value"))
+                value = messages.decode_value(reply.get("value"))
             except Exception as exc:  # noqa: BLE001 - malformed data from the student process
                 raise StudentException(
                     f"`{name}` returned a value the grader could not read ({exc})"
                 ) from None
+            changed = reply.get("changed_inputs") or []
+            return Call(
+                value,
+                bool(reply.get("shares_memory")),
+                [str(c) for c in changed] if isinstance(changed, list) else [],
+                float(reply.get("seconds") or 0.0),
+            )
         return self._raise_failure(name, reply)
 
     def _finish_dead_worker(self, process: _Process) -> None:
@@ -370,7 +408,7 @@ class StudentSession:
             while "worker_done" not in message:  # a late reply from the killed worker
                 message = process.receive(time.monotonic() + 5.0)
             process.worker_pid = None
-        except (wire.FrameTimeout, EOFError, ValueError):
+        except (messages.FrameTimeout, EOFError, ValueError):
             self._lose_process()
 
     @staticmethod
@@ -388,18 +426,26 @@ class StudentSession:
             )
         where = f"\n{reply['traceback']}" if reply.get("traceback") else ""
         raise StudentException(
-            f"`{name}` raised {reply.get('type')}: {reply.get('message')}{where}"
+            f"`{name}` raised {reply.get('type')}: {reply.get('message')}{where}",
+            exception_types=[str(t) for t in reply.get("types") or [reply.get("type")]],
         )
 
 
 class StudentFunction:
-    """Callable stand-in for a student function living in the student process."""
+    """Stand-in for a student function living in the student process.
+
+    Calling it returns the value; :meth:`call` returns a
+    :class:`~coursekit.checks.calls.Call` with the views and in-place changes seen.
+    """
 
     def __init__(self, session: StudentSession, name: str):
         self.session = session
         self.__name__ = name
 
     def __call__(self, *args, **kwargs):
+        return self.session.call(self.__name__, args, kwargs).value
+
+    def call(self, *args, **kwargs) -> Call:
         return self.session.call(self.__name__, args, kwargs)
 
     def __repr__(self) -> str:

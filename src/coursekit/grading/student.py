@@ -1,16 +1,18 @@
-"""The student process: ``python -I -m coursekit.grading.child CMD_FD RESULT_FD MEMORY_MB``.
+"""The student process: ``python -I -m coursekit.grading.student CMD_FD RESULT_FD``.
 
-It runs only student code and never writes results: it answers the
-grader's requests over two inherited pipes. Life cycle:
+It runs only student code and never writes results: it answers the grader's
+commands (:mod:`coursekit.grading.messages`) over two inherited pipes. Life cycle:
 
-1. set resource limits (memory, file size, no core dumps), close stdin;
-2. replace each ``coursekit`` reference with a tripwire, then run the
-   notebook's kept code units one by one (reporting progress, so that a unit
-   that hangs can be skipped on a restart);
-3. for each question, fork a fresh worker (so that one question's side
-   effects, a crash or a kill never reach another question), which calls
-   the student's functions until the grader says ``end``; the main process
-   then reports how the worker ended.
+1. import numpy, close stdin, wait for ``init``;
+2. on ``init``: set resource limits (memory, file size, no core dumps), replace
+   each ``coursekit`` reference by a tripwire, then run the submission's
+   statements one by one as Jupyter would, reporting progress before each so
+   that the grader can skip a statement that hangs or ends the process
+   (:mod:`coursekit.grading.extract` says which statements run);
+3. for each check, fork a fresh worker (so that one check's side effects, a
+   crash or a kill never reach another), which calls the student's functions
+   until the grader says ``end``, reporting for every call whether the result is
+   a view of an argument and which arguments it changed in place.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import resource
 import signal
 import sys
 import traceback
+import types
 
-from coursekit.grading import wire
+from coursekit.grading import messages
 
 _armed: set[str] = set()
 _tripped: list[str] = []
@@ -34,11 +37,12 @@ class ForbiddenCall(BaseException):
     """Raised by a tripwire; a BaseException so that ``except Exception`` cannot hide it."""
 
 
-def _set_limits(memory_mb: int) -> None:
+def _set_limits(memory_mb: int, file_size_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024, 64 * 1024 * 1024))
+    size = file_size_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
 
 
@@ -49,10 +53,8 @@ def _make_tripwire(questions: set[str], dotted: str, reference):
             raise ForbiddenCall(dotted)
         return reference(*args, **kwargs)
 
-    tripwire.__name__ = getattr(reference, "__name__", dotted)
-    tripwire.__qualname__ = getattr(reference, "__qualname__", dotted)
-    tripwire.__doc__ = getattr(reference, "__doc__", None)
-    tripwire.__module__ = getattr(reference, "__module__", None)
+    for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+        setattr(tripwire, attr, getattr(reference, attr, None) or dotted)
     return tripwire
 
 
@@ -94,7 +96,7 @@ def _safe_str(exc: BaseException) -> str:
         return "<message could not be shown>"
 
 
-def _describe(exc: BaseException) -> dict:
+def _describe(exc: BaseException, memory_mb: int) -> dict:
     if _tripped or isinstance(exc, ForbiddenCall):
         return {"ok": False, "kind": "forbidden", "reference": (_tripped or [str(exc)])[0]}
     if isinstance(exc, NotImplementedError):
@@ -103,96 +105,141 @@ def _describe(exc: BaseException) -> dict:
     if isinstance(exc, SystemExit):
         message = f"the code called sys.exit({exc.code!r})"
     elif isinstance(exc, MemoryError):
-        message = (
-            "ran out of memory (the grader allows "
-            + os.environ.get("COURSEKIT_MEMORY_MB", "2048")
-            + " MB)"
-        )
+        message = f"ran out of memory (the grader allows {memory_mb} MB)"
     return {
         "ok": False,
         "kind": "exception",
         "type": type(exc).__name__,
+        "types": [c.__name__ for c in type(exc).__mro__],
         "message": message,
         "traceback": _student_frames(exc.__traceback__),
     }
 
 
-def _run_units(units, skip, result_fd, namespace) -> list[dict]:
+def _run_statements(units, skip, result_fd, namespace) -> list[dict]:
     problems = []
-    for index, (label, source, syntax_error) in enumerate(units):
-        if syntax_error or index in skip:
+    for u, (label, statements, syntax_error) in enumerate(units):
+        if syntax_error:
             continue
-        wire.send_frame(result_fd, wire.dumps({"progress": index}))
-        try:
-            exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 - sandboxed
-        except BaseException as exc:  # noqa: BLE001 - the student's cell failed; keep going
-            line = next(
-                (
-                    f.lineno
-                    for f in reversed(traceback.extract_tb(exc.__traceback__))
-                    if f.filename == f"<{label}>"
-                ),
-                None,
-            )
-            problems.append(
-                {"unit": index, "type": type(exc).__name__, "line": line, "message": _safe_str(exc)}
-            )
+        for s, (line, source) in enumerate(statements):
+            if (u, s) in skip:
+                continue
+            messages.send_frame(result_fd, messages.dumps({"progress": [u, s]}))
+            try:
+                exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 - sandboxed
+            except BaseException as exc:  # noqa: BLE001 - the student's statement failed; go on
+                where = next(
+                    (
+                        f.lineno
+                        for f in reversed(traceback.extract_tb(exc.__traceback__))
+                        if f.filename == f"<{label}>"
+                    ),
+                    line,
+                )
+                problems.append(
+                    {
+                        "unit": u,
+                        "statement": s,
+                        "line": where,
+                        "type": type(exc).__name__,
+                        "message": _safe_str(exc),
+                    }
+                )
     return problems
 
 
-def _serve_question(question: str, cmd_fd: int, result_fd: int, namespace: dict) -> None:
+def _global_names(code: types.CodeType, depth: int = 0) -> set[str]:
+    names = set(code.co_names)
+    if depth < 10:
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                names |= _global_names(const, depth + 1)
+    return names
+
+
+def _uses(namespace: dict) -> dict[str, list[str]]:
+    uses = {}
+    for name, value in list(namespace.items()):
+        code = getattr(value, "__code__", None)
+        if isinstance(value, types.FunctionType) and isinstance(code, types.CodeType):
+            uses[name] = sorted(n for n in _global_names(code) if n != name)
+    return uses
+
+
+def _call(namespace, request, memory_mb) -> dict:
+    from coursekit.checks.calls import LocalFunction
+
+    function = LocalFunction(namespace[request["name"]])
+    _tripped.clear()
+    try:
+        call = function.call(*request["args"], **request["kwargs"])
+    except BaseException as exc:  # noqa: BLE001 - report every way student code can fail
+        return _describe(exc, memory_mb)
+    if _tripped:
+        return _describe(ForbiddenCall(_tripped[0]), memory_mb)
+    return {
+        "ok": True,
+        "value": messages.encode_value(call.value),
+        "shares_memory": call.shares_memory,
+        "changed_inputs": call.changed_inputs,
+        "seconds": call.seconds,
+    }
+
+
+def _serve_check(question: str, cmd_fd: int, result_fd: int, namespace: dict, memory_mb) -> None:
     _armed.add(question)
-    wire.send_frame(result_fd, wire.dumps({"worker": os.getpid()}))
+    messages.send_frame(result_fd, messages.dumps({"worker": os.getpid()}))
     while True:
-        request = pickle.loads(wire.recv_frame(cmd_fd))
+        request = pickle.loads(messages.recv_frame(cmd_fd))
         if request["op"] != "call":
             break
-        _tripped.clear()
         try:
-            value = namespace[request["name"]](*request["args"], **request["kwargs"])
-            reply = {"ok": True, "value": wire.encode_value(value)}
-            if _tripped:
-                reply = _describe(ForbiddenCall(_tripped[0]))
-        except BaseException as exc:  # noqa: BLE001 - report every way student code can fail
-            reply = _describe(exc)
-        wire.send_frame(result_fd, wire.dumps(reply))
+            reply = _call(namespace, request, memory_mb)
+            payload = messages.dumps(reply)
+        except BaseException as exc:  # noqa: BLE001 - e.g. a value that cannot be encoded
+            payload = messages.dumps(_describe(exc, memory_mb))
+        messages.send_frame(result_fd, payload)
 
 
 def main(argv: list[str]) -> None:
-    cmd_fd, result_fd, memory_mb = int(argv[0]), int(argv[1]), int(argv[2])
-    _set_limits(memory_mb)
-    os.environ["COURSEKIT_MEMORY_MB"] = str(memory_mb)
+    cmd_fd, result_fd = int(argv[0]), int(argv[1])
     import numpy  # noqa: F401 - imported once here so that every worker starts warm
 
+    from coursekit.grading.settings import Settings
+
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    memory_mb = 2048
     while True:
         try:
-            request = pickle.loads(wire.recv_frame(cmd_fd))
+            request = pickle.loads(messages.recv_frame(cmd_fd))
         except EOFError:
             return
         if request["op"] == "init":
+            settings = Settings.from_json(request["settings"])
+            memory_mb = settings.memory_mb
+            _set_limits(settings.memory_mb, settings.file_size_mb)
             install_tripwires(request["references"])
-            problems = _run_units(request["units"], set(request["skip"]), result_fd, namespace)
+            skip = {tuple(pair) for pair in request["skip"]}
+            problems = _run_statements(request["units"], skip, result_fd, namespace)
             defined = sorted(
-                k for k, v in namespace.items() if callable(v) and not k.startswith("__")
+                k for k, v in list(namespace.items()) if callable(v) and not k.startswith("__")
             )
-            wire.send_frame(
-                result_fd, wire.dumps({"ready": True, "defined": defined, "problems": problems})
-            )
-        elif request["op"] == "question":
+            reply = {"ready": True, "defined": defined, "uses": _uses(namespace)}
+            messages.send_frame(result_fd, messages.dumps(reply | {"problems": problems}))
+        elif request["op"] == "check":
             pid = os.fork()
             if pid == 0:
                 cpu = int(request["cpu_seconds"])
                 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
                 code = 0
                 try:
-                    _serve_question(request["question"], cmd_fd, result_fd, namespace)
+                    _serve_check(request["question"], cmd_fd, result_fd, namespace, memory_mb)
                 except BaseException:  # noqa: BLE001 - the worker must never fall back into main
                     code = 70
                 os._exit(code)
             _, status = os.waitpid(pid, 0)
-            wire.send_frame(
-                result_fd, wire.dumps({"worker_done": os.waitstatus_to_exitcode(status)})
+            messages.send_frame(
+                result_fd, messages.dumps({"worker_done": os.waitstatus_to_exitcode(status)})
             )
         else:
             return
