@@ -97,6 +97,52 @@ def strip_outputs(path: Path) -> bool:
     return changed
 
 
+def sync_points(path: Path) -> bool:
+    """Set every graded cell's nbgrader points from the questions table; True if it changed.
+
+    The table (``coursekit.grading.questions``) owns the points: a graded test cell gets its
+    question's points, a written answer its own.
+    """
+    from coursekit.grading.questions import QUESTIONS, WRITTEN
+
+    owned = {q.test_grade_id: q.points for q in QUESTIONS}
+    owned.update({w.grade_id: w.points for w in WRITTEN})
+    nb = nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
+    changed = False
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and meta.get("grade_id") in owned:
+            points = owned[meta["grade_id"]]
+            points = int(points) if float(points).is_integer() else points
+            if meta.get("points") != points:
+                meta["points"] = points
+                changed = True
+    if changed:
+        nbformat.write(nb, str(path))
+    return changed
+
+
+def write_kit_cells(output: Path) -> Path:
+    """Write ``kit_cells.json`` (the released notebooks' own cells, by hash) for grading.
+
+    Into the package (``src/coursekit/grading/``) when regenerating the repository, else
+    into ``output``.
+    """
+    import json
+
+    from coursekit.grading.extract import KIT_CELLS, kit_cells_manifest
+
+    release = output / "release"
+    notebooks = {
+        folder.name: sorted(folder.glob("*.ipynb"))
+        for folder in sorted(release.iterdir())
+        if folder.is_dir() and any(folder.glob("*.ipynb"))
+    }
+    target = KIT_CELLS if output == REPO else output / "kit_cells.json"
+    target.write_text(json.dumps(kit_cells_manifest(notebooks), indent=1) + "\n")
+    return target
+
+
 def generate_release(assignment: str, output: Path) -> Path:
     """Run ``nbgrader generate_assignment`` for one assignment; return ``output/release/<a>``.
 
@@ -231,10 +277,13 @@ def main(argv=None) -> int:
             for path in notebooks_of(assignment):
                 if strip_outputs(path):
                     print(f"stripped outputs from {path.relative_to(REPO)}")
+                if sync_points(path):
+                    print(f"points of {path.relative_to(REPO)} set from the questions table")
     if args.only != "solutions":
         for assignment in assignments:
             target = generate_release(assignment, output)
             print(f"release   {assignment}: {target}")
+        print(f"kit cells: {write_kit_cells(output)}")
     if args.only != "release":
         def one(assignment):
             start = time.perf_counter()

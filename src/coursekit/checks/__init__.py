@@ -26,6 +26,7 @@ import importlib
 import os
 import signal
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -48,6 +49,28 @@ QUICK_TIME_LIMIT = 20.0
 
 class QuickCheckFailed(AssertionError):
     """A graded function failed its quick check; the message says which check and why."""
+
+
+#: Width of the failure messages: nbgrader's Validate cuts longer lines.
+MESSAGE_WIDTH = 80
+
+
+def _wrap(text: str, width: int = MESSAGE_WIDTH) -> str:
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(
+            textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                          break_on_hyphens=False)
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def _fail(message: str):
+    raise QuickCheckFailed(_wrap(message))
 
 
 class _QuickTimeout(Exception):
@@ -215,12 +238,12 @@ def check(name: str, *, function=None) -> None:
     if function is None:
         function = sys._getframe(1).f_globals.get(name)
     if function is None:
-        raise QuickCheckFailed(
+        _fail(
             f"`{name}` is not defined yet: run the cell with your function (Shift + Enter), "
             "then run this cell again."
-        ) from None
+        )
     if not callable(function):
-        raise QuickCheckFailed(f"`{name}` is a {type(function).__name__}, not a function.")
+        _fail(f"`{name}` is a {type(function).__name__}, not a function.")
     outcomes = run_quick_checks(name, function)
     failed = [(c, s, f) for c, s, f in outcomes if s != "passed"]
     _RESULTS[name] = _Record(function, not failed, [c for c, _, _ in failed])
@@ -234,8 +257,9 @@ def check(name: str, *, function=None) -> None:
     titles = {c.name: c.title for c in q.checks}
     points = {c.name: c.points for c in q.checks}
     parts = [
-        f"✘ {name}: {len(failed)} of {len(outcomes)} quick checks failed "
-        f"(worth {sum(points[c] for c, _, _ in failed):g} of {q.points:g} points when graded).",
+        f"✘ {name}: {len(failed)} of {len(outcomes)} quick checks failed.\n"
+        f"(When graded, these checks are worth {sum(points[c] for c, _, _ in failed):g} of "
+        f"the {q.points:g} points of {name}.)",
         _dependency_note(name, function).rstrip(),
     ]
     for check_name, status, feedback in failed:
@@ -244,7 +268,7 @@ def check(name: str, *, function=None) -> None:
         f"Until it passes, the rest of this notebook uses the course kit's {name} instead of "
         "yours."
     )
-    raise QuickCheckFailed("\n\n".join(p for p in parts if p)) from None
+    _fail("\n\n".join(p for p in parts if p))
 
 
 def yours(name: str):

@@ -339,8 +339,9 @@ def check_new_array(call, inputs: dict, *, hint: str | None = None, result_name=
             inputs,
             show_expected=False,
             hint=hint
-            or "np.rot90, np.fliplr, slicing like image[::-1] and reshape return views; "
-            "np.ascontiguousarray(view) or view.copy() makes a new array",
+            or "np.rot90, np.fliplr, np.flipud, slicing like image[::-1] and reshape return "
+            "views; view.copy() makes a new array (np.ascontiguousarray does not always: it "
+            "returns the view itself when the view is already contiguous)",
         )
 
 

@@ -41,7 +41,12 @@ __all__ = [
     "normalise_source",
     "source_hash",
     "load_kit_cells",
+    "KIT_CELLS",
+    "kit_cells_manifest",
 ]
+
+#: The released notebooks' own cells (hashes), written by ``make release``.
+KIT_CELLS = Path(__file__).with_name("kit_cells.json")
 
 _DEFINES = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 _GRADER_CALL = re.compile(r"\bgrade_in_notebook\s*\(")
@@ -121,7 +126,7 @@ def source_hash(source: str) -> str:
     return hashlib.sha256(normalise_source(source).encode("utf-8")).hexdigest()
 
 
-def load_kit_cells(path) -> frozenset[str]:
+def load_kit_cells(path=KIT_CELLS) -> frozenset[str]:
     """Hashes of the kit's own cells from ``kit_cells.json`` (empty if the file is absent)."""
     if not path:
         return frozenset()
@@ -130,6 +135,29 @@ def load_kit_cells(path) -> frozenset[str]:
         return frozenset()
     data = json.loads(path.read_text(encoding="utf-8"))
     return frozenset(h for hashes in data.get("cells", {}).values() for h in hashes)
+
+
+def kit_cells_manifest(notebooks: dict) -> dict:
+    """The content of ``kit_cells.json`` for ``{assignment: [release notebook path, ...]}``.
+
+    Every code cell of a released notebook that is neither a solution cell nor a
+    graded test cell is the kit's own: grading keeps only its definitions.
+    """
+    import nbformat
+
+    cells = {}
+    for assignment, paths in sorted(notebooks.items()):
+        hashes = set()
+        for path in paths:
+            notebook = nbformat.read(str(path), as_version=4)
+            for cell in notebook.cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                if cell.cell_type != "code" or meta.get("solution") or meta.get("grade"):
+                    continue
+                if _cell_source(cell).strip():
+                    hashes.add(source_hash(_cell_source(cell)))
+        cells[assignment] = sorted(hashes)
+    return {"version": 1, "cells": cells}
 
 
 def _strip_magics(source: str) -> str:

@@ -64,19 +64,29 @@ def _settings(settings: Settings | None, timeout, memory_mb) -> Settings:
     return (settings or DEFAULT).with_(check_timeout=timeout, memory_mb=memory_mb)
 
 
-def grader_request(path: Path, assignment: str, autograder: Path, settings: Settings,
-                   questions=None) -> dict:
+def grader_request(
+    path: Path, assignment: str, test_file: Path, settings: Settings, questions=None, public=False
+) -> dict:
     """The :class:`~coursekit.grading.messages.GraderRequest` for one submission."""
-    kit_cells = autograder / "kit_cells.json"
+    from coursekit.grading.extract import KIT_CELLS
+
     return {
         "nonce": secrets.token_hex(16),
         "submission": str(path.resolve()),
         "assignment": assignment,
-        "test_file": str(autograder / test_file_name(assignment)),
-        "kit_cells": str(kit_cells) if kit_cells.is_file() else "",
+        "test_file": str(test_file),
+        "public": bool(public),
+        "kit_cells": str(KIT_CELLS) if KIT_CELLS.is_file() else "",
         "questions": list(questions or []),
         "settings": settings.to_json(),
-    }  # fmt: skip
+    }
+
+
+def public_test_file() -> Path:
+    """The module of the quick public checks as pytest tests."""
+    from coursekit.checks import public_tests
+
+    return Path(public_tests.__file__)
 
 
 def grade_notebook(
@@ -88,8 +98,9 @@ def grade_notebook(
     timeout: float | None = None,
     memory_mb: int | None = None,
     autograder=None,
+    public: bool = False,
 ) -> SubmissionResult:
-    """Grade one notebook with the hidden tests.
+    """Grade one notebook with the hidden tests (or, ``public=True``, the quick public checks).
 
     Parameters
     ----------
@@ -104,6 +115,9 @@ def grade_notebook(
         Limits; ``timeout`` (seconds per check) and ``memory_mb`` override it.
     autograder : path-like, optional
         Folder of the hidden tests (default: :func:`~coursekit.grading.locate.find_autograder`).
+    public : bool
+        Run the quick public checks (:mod:`coursekit.checks.public_tests`) instead of
+        the hidden tests: what students and their Classroom workflow can run.
 
     Returns
     -------
@@ -113,7 +127,6 @@ def grade_notebook(
         could not run.
     """
     path = Path(path)
-    ag_dir = find_autograder(autograder)
     settings = _settings(settings, timeout, memory_mb)
     assignment = _assignment_of(path, assignment)
     if not path.is_file():
@@ -122,9 +135,14 @@ def grade_notebook(
         return unreadable(
             path, None, f"could not tell which assignment {path.name} is; pass --assignment"
         )
-    if not (ag_dir / test_file_name(assignment)).is_file():
-        return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
-    request = grader_request(path, assignment, ag_dir, settings, questions)
+    if public:
+        test_file = public_test_file()
+    else:
+        ag_dir = find_autograder(autograder)
+        test_file = ag_dir / test_file_name(assignment)
+        if not test_file.is_file():
+            return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
+    request = grader_request(path, assignment, test_file, settings, questions, public)
     n_checks = sum(len(q.checks) for q in questions_for(assignment))
     budget = 120.0 + n_checks * (settings.check_timeout + 10.0) + 10 * settings.statement_timeout
     text, log = _run_grader(request, budget)

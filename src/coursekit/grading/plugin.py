@@ -53,10 +53,13 @@ def pytest_addoption(parser):
         help="limits as JSON (coursekit.grading.settings.Settings); default: the defaults",
     )
     group.addoption(
+        "--questions", default=None, help="comma-separated questions to grade (default: all)"
+    )
+    group.addoption(
         "--kit-cells",
         default=None,
         help="kit_cells.json listing the released notebooks' own cells "
-        "(default: the one beside the tests)",
+        "(default: the one in the coursekit package)",
     )
 
 
@@ -99,14 +102,20 @@ def _submission_assignment(config) -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """With ``pytest autograder --submission nb.ipynb``, run only that notebook's assignment."""
-    from coursekit.grading.questions import test_file_name
-
+    """Run only the checks of the submission's assignment (and of ``--questions``, if given)."""
     assignment = _submission_assignment(config)
     if assignment is None:
         return
-    keep = [item for item in items if item.path.name == test_file_name(assignment)]
-    if keep and len(keep) < len(items):
+    names = {q.name for q in questions_for(assignment)}
+    only = set(filter(None, (config.getoption("--questions") or "").split(",")))
+    keep = [
+        item
+        for item in items
+        if (marked := check_of(item)) is not None
+        and marked[0] in names
+        and (not only or marked[0] in only)
+    ]
+    if len(keep) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
 
@@ -118,11 +127,10 @@ def _settings(config):
     return Settings.from_json(text) if text else DEFAULT
 
 
-def _kit_cells(config, test_dir) -> frozenset:
-    from coursekit.grading.extract import load_kit_cells
+def _kit_cells(config) -> frozenset:
+    from coursekit.grading.extract import KIT_CELLS, load_kit_cells
 
-    path = config.getoption("--kit-cells") or os.path.join(str(test_dir), "kit_cells.json")
-    return load_kit_cells(path)
+    return load_kit_cells(config.getoption("--kit-cells") or KIT_CELLS)
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +151,7 @@ def student_session(request):
     notebook = nbformat.read(path, as_version=4)
     assignment = config.getoption("--assignment") or infer_assignment(notebook, path)
     references = {q.name: q.reference for q in questions_for(assignment or "")}
-    units = units_from_notebook(notebook, _kit_cells(config, request.node.path))
+    units = units_from_notebook(notebook, _kit_cells(config))
     session = StudentSession(units, references, _settings(config))
     config.stash[_SESSION] = session
     yield session

@@ -1,4 +1,10 @@
-"""Write grading results as text, JSON, nbgrader grades CSV, Gradescope or GitHub Classroom."""
+"""Write grading results as text, JSON, nbgrader grades CSV, Gradescope, Classroom or Markdown.
+
+Every format carries the same facts: the points of every check (partial credit),
+the feedback of every check that did not pass, and the written answers with their
+maximum and "needs manual grading" (or the points a grader gave them), so that
+every report's maximum equals nbgrader's.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,18 @@ import json
 import re
 
 from coursekit.grading.results import SubmissionResult
+from coursekit.grading.status import Status
 
-__all__ = ["FORMATS", "format_results"]
+__all__ = [
+    "FORMATS",
+    "format_results",
+    "classroom_payloads",
+    "gradescope_results",
+    "markdown_summary",
+    "CSV_COLUMNS",
+]
 
-# Columns of `nbgrader export` (nbgrader 0.9.6, CsvExportPlugin).
+# Columns of `nbgrader export` (nbgrader 0.9.6, CsvExportPlugin); ours follow them.
 CSV_COLUMNS = [
     "assignment",
     "duedate",
@@ -26,19 +40,39 @@ CSV_COLUMNS = [
     "score",
     "max_score",
 ]
+_EXTRA_COLUMNS = ["auto_score", "manual_score", "pending_points"]
+
+
+def _score_line(r: SubmissionResult) -> str:
+    text = f"{r.score:g} / {r.max_score:g}"
+    if r.pending_points:
+        plural = "" if r.pending_points == 1 else "s"
+        text += (
+            f" ({r.pending_points:g} point{plural} of written answers still to be graded by hand)"
+        )
+    return text
 
 
 def _text(results: list[SubmissionResult]) -> str:
     lines = []
     for r in results:
         who = f"{r.student_id}: " if r.student_id else ""
-        lines.append(f"{who}{r.submission} ({r.assignment}): {r.score:g} / {r.max_score:g}")
+        lines.append(f"{who}{r.submission} ({r.assignment}): {_score_line(r)}")
         if r.error:
             lines.append(f"  grading problem: {r.error}")
         for q in r.questions:
-            lines.append(f"  {q.name:<26} {q.points:>4g} / {q.max_points:<4g} {q.status}")
-            for line in q.feedback.splitlines():
-                lines.append(f"      {line}")
+            points = "  -" if q.points is None else f"{q.points:>4g}"
+            lines.append(
+                f"  {q.status.symbol} {q.name:<26} {points} / {q.max_points:<4g} {q.status}"
+            )
+            for c in q.checks:
+                lines.append(
+                    f"      {c.status.symbol} {c.name:<16} {c.points:>4g} / {c.max_points:<4g} "
+                    f"{c.title}"
+                )
+            if q.status not in (Status.PASSED, Status.MANUAL):
+                for line in q.feedback.splitlines():
+                    lines.append(f"        {line}")
     return "\n".join(lines) + "\n"
 
 
@@ -46,14 +80,31 @@ def _json_one(r: SubmissionResult) -> dict:
     return {
         "submission": r.submission,
         "assignment": r.assignment,
+        "student_id": r.student_id,
         "score": r.score,
         "max_score": r.max_score,
+        "auto_score": r.auto_score,
+        "pending_points": r.pending_points,
+        "error": r.error,
         "questions": [
             {
                 "name": q.name,
+                "kind": q.kind,
                 "points": q.points,
                 "max_points": q.max_points,
-                "status": q.status,
+                "status": str(q.status),
+                "notes": q.notes,
+                "checks": [
+                    {
+                        "name": c.name,
+                        "title": c.title,
+                        "points": c.points,
+                        "max_points": c.max_points,
+                        "status": str(c.status),
+                        "feedback": c.feedback,
+                    }
+                    for c in q.checks
+                ],
                 "feedback": q.feedback,
             }
             for q in r.questions
@@ -67,82 +118,135 @@ def _json(results: list[SubmissionResult]) -> str:
 
 
 def _csv(results: list[SubmissionResult]) -> str:
+    names = list(dict.fromkeys(q.name for r in results for q in r.questions))
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_COLUMNS + _EXTRA_COLUMNS + names, lineterminator="\n"
+    )
     writer.writeheader()
     for r in results:
-        writer.writerow(
-            {
-                "assignment": r.assignment or "",
-                "duedate": "",
-                "timestamp": r.timestamp,
-                "student_id": r.student_id,
-                "last_name": "",
-                "first_name": "",
-                "email": "",
-                "raw_score": r.score,
-                "late_submission_penalty": 0.0,
-                "score": r.score,
-                "max_score": r.max_score,
-            }
-        )
+        manual = sum(q.points or 0.0 for q in r.questions if q.kind == "written")
+        row = {
+            "assignment": r.assignment or "",
+            "duedate": "",
+            "timestamp": r.timestamp,
+            "student_id": r.student_id,
+            "last_name": "",
+            "first_name": "",
+            "email": "",
+            "raw_score": r.score,
+            "late_submission_penalty": 0.0,
+            "score": r.score,
+            "max_score": r.max_score,
+            "auto_score": r.auto_score,
+            "manual_score": manual,
+            "pending_points": r.pending_points,
+        }
+        for q in r.questions:
+            row[q.name] = "" if q.points is None else q.points
+        writer.writerow(row)
     return buffer.getvalue()
+
+
+def gradescope_results(
+    r: SubmissionResult, *, visibility: str = "visible", hidden_detail: str = "after_published"
+) -> dict:
+    """Gradescope's ``results.json`` for one submission.
+
+    Parameters
+    ----------
+    visibility : {"visible", "hidden", "after_due_date", "after_published"}
+        Visibility of each test's score and name.
+    hidden_detail : same choices
+        Visibility of the tests carrying the feedback of failed checks (inputs the
+        hidden tests tried); ``"after_published"`` shows them once grades are released.
+    """
+    tests = []
+    for q in r.questions:
+        if q.kind == "written":
+            tests.append(
+                {
+                    "name": f"{q.name} (written answer)",
+                    "score": 0.0 if q.points is None else q.points,
+                    "max_score": q.max_points,
+                    "output": "Graded by hand by your instructor."
+                    if q.points is None
+                    else "Graded by hand.",
+                    "visibility": visibility,
+                    "tags": ["written"],
+                }
+            )
+            continue
+        for c in q.checks:
+            passed = c.status is Status.PASSED
+            output = "Passed." if passed else c.feedback
+            if q.notes and not passed:
+                output = "\n".join(q.notes) + "\n\n" + output
+            tests.append(
+                {
+                    "name": f"{q.name}: {c.name}",
+                    "number": f"{q.name}.{c.name}",
+                    "score": c.points,
+                    "max_score": c.max_points,
+                    "status": "passed" if passed else "failed",
+                    "output": f"{c.title}\n{output}",
+                    "visibility": visibility if passed else hidden_detail,
+                    "tags": [q.name],
+                }
+            )
+    return {
+        "score": r.score,
+        "output": f"{r.assignment}: {_score_line(r)}"
+        + (f"\nGrading problem: {r.error}" if r.error else ""),
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
 
 
 def _gradescope(results: list[SubmissionResult]) -> str:
     if len(results) != 1:
         raise ValueError(f"the gradescope format holds one submission; got {len(results)}.")
-    r = results[0]
-    data = {
-        "score": r.score,
-        "output": f"{r.assignment}: {r.score:g} / {r.max_score:g}"
-        + (f"\nGrading problem: {r.error}" if r.error else ""),
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": [
-            {
-                "score": q.points,
-                "max_score": q.max_points,
-                "name": q.name,
-                "status": "passed" if q.status == "passed" else "failed",
-                "output": q.feedback or "Passed.",
-                "visibility": "visible",
-            }
-            for q in r.questions
-        ],
-    }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(gradescope_results(results[0]), indent=2) + "\n"
+
+
+def runner_name(question: str, check: str) -> str:
+    """Runner id of one check in Classroom's reporter (also its ``<RUNNER>_RESULTS`` variable)."""
+    return re.sub(r"[^a-z0-9_]", "_", f"{question}__{check}".lower())
 
 
 def classroom_payloads(result: SubmissionResult) -> dict[str, str]:
-    """Per-question runner payloads of GitHub Classroom's autograding reporter.
+    """Per-check runner payloads of GitHub Classroom's autograding reporter.
 
     The reporter (``classroom-resources/autograding-grading-reporter``) reads, for
     each runner id in its ``runners`` input, the environment variable
-    ``<RUNNER>_RESULTS``: base64 of ``{"version": 1, "status", "max_score", "tests"}``.
-    It scores a runner as (passed tests / tests) x max_score, so every question is
-    its own runner with ``max_score`` = the question's points.
+    ``<RUNNER>_RESULTS``: base64 of ``{"version": 1, "status", "max_score", "tests"}``,
+    and scores a runner as (passed tests / tests) x max_score. Each check is its own
+    runner with ``max_score`` = the check's points, so the total is the sum of the
+    passed checks' points (partial credit). Written answers are not in it.
     """
     payloads = {}
     for q in result.questions:
-        passed = q.status == "passed"
-        data = {
-            "version": 1,
-            "status": "pass" if passed else ("error" if q.status == "error" else "fail"),
-            "max_score": q.max_points,
-            "tests": [
-                {
-                    "name": q.name,
-                    "status": "pass" if passed else "fail",
-                    "message": q.feedback or "Passed.",
-                    "line_no": 0,
-                    "execution_time": f"{q.duration:.2f}s",
-                    "score": q.points,
-                }
-            ],
-        }
-        runner = re.sub(r"[^a-z0-9_]", "_", q.name.lower())  # also its env var: <RUNNER>_RESULTS
-        payloads[runner] = base64.b64encode(json.dumps(data).encode()).decode("ascii")
+        for c in q.checks:
+            passed = c.status is Status.PASSED
+            data = {
+                "version": 1,
+                "status": "pass" if passed else ("error" if c.status is Status.ERROR else "fail"),
+                "max_score": c.max_points,
+                "tests": [
+                    {
+                        "name": f"{q.name}: {c.name}",
+                        "status": "pass" if passed else "fail",
+                        "message": "Passed." if passed else c.feedback,
+                        "line_no": 0,
+                        "execution_time": f"{c.duration:.2f}s",
+                        "score": c.points,
+                    }
+                ],
+            }
+            payloads[runner_name(q.name, c.name)] = base64.b64encode(
+                json.dumps(data).encode()
+            ).decode("ascii")
     return payloads
 
 
@@ -155,12 +259,53 @@ def _classroom(results: list[SubmissionResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_summary(results: list[SubmissionResult], *, title: str | None = None) -> str:
+    """A Markdown report (GitHub's job summary, ``FEEDBACK.md``): a table and the feedback."""
+    lines = []
+    for r in results:
+        lines.append(f"## {title or r.assignment}: {_score_line(r)}")
+        lines.append("")
+        if r.error:
+            lines += [f"**Grading problem:** {r.error}", ""]
+        lines += ["| | question | check | points | |", "|---|---|---|---|---|"]
+        for q in r.questions:
+            if q.kind == "written":
+                points = "pending" if q.points is None else f"{q.points:g}"
+                lines.append(
+                    f"| {q.status.symbol} | {q.name} | written answer | {points} / "
+                    f"{q.max_points:g} | {q.status} |"
+                )
+                continue
+            for c in q.checks:
+                lines.append(
+                    f"| {c.status.symbol} | `{q.name}` | `{c.name}` | {c.points:g} / "
+                    f"{c.max_points:g} | {_md_escape(c.title)} |"
+                )
+        lines.append("")
+        for q in r.questions:
+            if q.kind == "function" and q.status is not Status.PASSED and q.feedback:
+                lines += [
+                    f"### `{q.name}`: {q.points or 0:g} / {q.max_points:g}",
+                    "",
+                    "```text",
+                    q.feedback.replace("```", "'''"),
+                    "```",
+                    "",
+                ]
+    return "\n".join(lines) + "\n"
+
+
 FORMATS = {
     "text": _text,
     "json": _json,
     "csv": _csv,
     "gradescope": _gradescope,
     "classroom": _classroom,
+    "markdown": markdown_summary,
 }
 
 
