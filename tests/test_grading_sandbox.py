@@ -1,4 +1,4 @@
-"""The student process: limits, crashes and tricks never hang grading or reach another question."""
+"""The student process: code runs as in Jupyter, limits hold, and tricks never reach another check."""
 
 import time
 
@@ -13,13 +13,22 @@ from coursekit.grading.errors import (
     StudentCrashed,
     StudentException,
 )
-from coursekit.grading.extract import units_from_sources
-from coursekit.grading.sandbox import StudentSession
+from coursekit.grading.extract import source_hash, units_from_sources
+from coursekit.grading.session import StudentSession
+from coursekit.grading.settings import Settings
+
+FAST = Settings(check_timeout=2.0, statement_timeout=1.5, max_skipped_statements=4)
 
 CELLS = [
     "import os, sys\nimport numpy as np\nfrom coursekit.augment import rotate90 as ref_rotate90\n",
-    "print('loading data...')\nwhile True:\n    pass\n",  # top-level loop: never runs
-    "def double(x):\n    return np.asarray(x) * 2\n",
+    # Top-level statements of the student's own cells run, as in Jupyter:
+    "LEVELS = np.arange(256) / 255.0\nOPS = {'double': lambda x: np.asarray(x) * 2}\n"
+    "class Scaler:\n    factor = 3\n",
+    "print('exploring...')\nwhile True:\n    pass\n",  # hangs: skipped after its time limit
+    "first = 1\nraise RuntimeError('oops in a cell')\nsecond = 2\n",
+    "sys.exit(0)\nafter_exit = 'ran'\n",
+    "def double(x):\n    return OPS['double'](x)\n",
+    "def level(i):\n    return float(LEVELS[i]) * Scaler.factor\n",
     "def spin(x):\n    while True:\n        pass\n",
     "def bomb(x):\n    return np.ones((10**6, 10**6))\n",
     "def bytes_bomb(x):\n    return bytearray(10**11)\n",
@@ -36,23 +45,44 @@ CELLS = [
     "def kill_parent(x):\n    os.kill(os.getppid(), 9)\n    return 0\n",
     "def weird_return(x):\n    class Evil:\n        def __reduce__(self):\n"
     "            return (os.system, ('touch /tmp/pwned',))\n    return Evil()\n",
+    "def view(image):\n    return image[::-1]\n",
+    "def in_place(image):\n    image *= 2\n    return image\n",
+    "def copy_of(image):\n    return image[::-1].copy()\n",
+    "def raises_value_error(x):\n    raise ValueError('axis must be horizontal or vertical')\n",
 ]
 
 
 @pytest.fixture(scope="module")
 def session():
     refs = {"rotate90": "coursekit.augment.rotate90", "sneaky": "coursekit.augment.rotate90"}
-    with StudentSession(units_from_sources(CELLS), refs, timeout=2.0) as student:
+    with StudentSession(units_from_sources(CELLS), refs, FAST) as student:
         yield student
 
 
-def call(session, question, name=None, *args):
-    with session.question(question):
-        return session.function(name or question)(*args)
+def call(session, name, *args, question=None):
+    with session.check(question or name):
+        return session.function(name)(*args)
 
 
-def test_plain_function_works_and_top_level_loop_never_ran(session):
-    assert call(session, "double", None, 21) == 42
+def test_constants_lambdas_and_classes_built_at_top_level_are_defined(session):
+    assert np.array_equal(call(session, "double", 21), 42)
+    assert call(session, "level", 255) == 3.0
+
+
+def test_a_hanging_statement_is_skipped_and_named(session):
+    notes = " ".join(session.statement_notes(2))
+    assert "line 2 of your cell 3, `while True:`" in notes
+    assert "did not finish within 1.5 s" in notes and "skipped" in notes
+    # every later cell still ran
+    assert "double" in session.defined and "copy_of" in session.defined
+
+
+def test_a_statement_that_raises_is_named_and_the_cell_goes_on(session):
+    notes = " ".join(session.statement_notes(3))
+    assert "line 2 of your cell 4, `raise RuntimeError('oops in a cell')`" in notes
+    assert "RuntimeError: oops in a cell" in notes
+    notes = " ".join(session.statement_notes(4))
+    assert "SystemExit" in notes
 
 
 @pytest.mark.parametrize(
@@ -73,35 +103,54 @@ def test_plain_function_works_and_top_level_loop_never_ran(session):
 def test_each_failure_has_its_status_and_a_message(session, name, error, words):
     start = time.monotonic()
     with pytest.raises(error, match=words):
-        call(session, name, None, np.zeros((2, 2), dtype=np.uint8))
+        call(session, name, np.zeros((2, 2), dtype=np.uint8))
     assert time.monotonic() - start < 15
-    # ...and the next question is unaffected.
-    assert call(session, "double", None, 1) == 2
+    # ...and the next check is unaffected.
+    assert np.array_equal(call(session, "double", 1), 2)
+
+
+def test_the_exception_type_of_the_student_reaches_the_check(session):
+    with pytest.raises(StudentException) as raised:
+        call(session, "raises_value_error", 0)
+    assert raised.value.exception_types[:2] == ("ValueError", "Exception")
 
 
 def test_stderr_flood_neither_blocks_nor_fails(session):
-    assert call(session, "shout", None, 5) == 5
+    assert call(session, "shout", 5) == 5
 
 
-def test_monkeypatching_stays_inside_its_question(session):
-    assert call(session, "patch_numpy", None, 0) == 1
-    assert call(session, "double", None, 4) == 8  # np.asarray is intact again
+def test_monkeypatching_stays_inside_its_check(session):
+    assert call(session, "patch_numpy", 0) == 1
+    assert np.array_equal(call(session, "double", 4), 8)  # np.asarray is intact again
 
 
-def test_killing_the_student_process_costs_only_that_question(session):
-    call(session, "kill_parent", None, 0)
-    assert call(session, "double", None, 3) == 6
+def test_killing_the_student_process_costs_only_that_check(session):
+    call(session, "kill_parent", 0)
+    assert np.array_equal(call(session, "double", 3), 6)
 
 
-def test_returned_objects_are_never_unpickled(session, tmp_path):
-    value = call(session, "weird_return", None, 0)
+def test_returned_objects_are_never_unpickled(session):
+    value = call(session, "weird_return", 0)
     assert "unsupported" in repr(value)
 
 
 def test_arrays_round_trip_with_dtype(session):
     image = np.arange(12, dtype=np.uint8).reshape(2, 2, 3)
-    got = call(session, "double", None, image)
+    got = call(session, "double", image)
     assert got.dtype == np.uint8 and np.array_equal(got, image * 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "shares", "changed"),
+    [("view", True, []), ("in_place", True, ["image"]), ("copy_of", False, [])],
+)
+def test_views_and_changes_in_place_are_seen_in_the_student_process(session, name, shares, changed):
+    image = np.arange(6, dtype=np.float64).reshape(2, 3)
+    with session.check(name):
+        result = session.function(name).call(image)
+    assert result.shares_memory is shares
+    assert result.changed_inputs == changed
+    assert np.array_equal(image, np.arange(6).reshape(2, 3))  # the grader's copy never changes
 
 
 def test_reference_of_another_question_may_be_called():
@@ -110,15 +159,26 @@ def test_reference_of_another_question_may_be_called():
         "def turn_twice(image):\n    return rotate90(rotate90(image))\n",
     ]
     with StudentSession(
-        units_from_sources(cells), {"rotate90": "coursekit.augment.rotate90"}, timeout=5.0
+        units_from_sources(cells), {"rotate90": "coursekit.augment.rotate90"}, FAST
     ) as student:
         image = np.arange(6, dtype=np.uint8).reshape(2, 3)
-        assert np.array_equal(call(student, "turn_twice", None, image), image[::-1, ::-1])
+        assert np.array_equal(call(student, "turn_twice", image, question="x"), image[::-1, ::-1])
 
 
-def test_a_cell_whose_definitions_hang_is_skipped_with_a_reason():
-    cells = ["def slow(x=sum(range(10**12))):\n    return x\n", "def fine(x):\n    return x\n"]
-    with StudentSession(units_from_sources(cells), timeout=5.0, unit_timeout=2.0) as student:
-        assert call(student, "fine", None, 7) == 7
-        with pytest.raises(MissingFunction, match="did not finish"):
-            call(student, "slow", None, 1)
+def test_kit_cells_keep_only_their_definitions():
+    kit = "import numpy as np\nimages = np.ones(3)\nwhile True:\n    pass\ndef helper():\n    return 1\n"
+    cells = [kit, "def uses_helper(x):\n    return helper() + x\n"]
+    units = units_from_sources(cells, frozenset({source_hash(kit)}))
+    assert units[0].kind == "kit" and units[1].kind == "student"
+    with StudentSession(units, {}, FAST) as student:
+        assert call(student, "uses_helper", 1) == 2
+        assert "images" not in student.defined and student.statement_notes(0) == []
+
+
+def test_too_many_hanging_statements_skip_the_rest_quickly():
+    cells = [f"x{i} = 0\nwhile True:\n    pass\n" for i in range(6)] + ["def fine(x):\n    return x\n"]
+    settings = Settings(check_timeout=2.0, statement_timeout=0.5, max_skipped_statements=2)
+    start = time.monotonic()
+    with StudentSession(units_from_sources(cells), {}, settings) as student:
+        assert call(student, "fine", 7) == 7
+    assert time.monotonic() - start < 12

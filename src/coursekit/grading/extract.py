@@ -78,11 +78,14 @@ class Statement:
         Its code, preceded by blank lines so that compiled line numbers are the cell's.
     text : str
         Its first line, shortened, for feedback (``"X = np.arange(256) / 255"``).
+    definition : bool
+        True for imports, ``def``, ``class`` and assignments of literals and names.
     """
 
     line: int
     source: str
     text: str
+    definition: bool = False
 
 
 @dataclass
@@ -207,7 +210,12 @@ def split_statements(source: str, *, definitions_only: bool = False):
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
         body = "\n".join(lines[first - 1 : stmt.end_lineno])
         statements.append(
-            Statement(first, "\n" * (first - 1) + body, _shorten(lines[stmt.lineno - 1]))
+            Statement(
+                first,
+                "\n" * (first - 1) + body,
+                _shorten(lines[stmt.lineno - 1]),
+                _is_definition(stmt),
+            )
         )
     return statements, None
 

@@ -1,29 +1,40 @@
-"""The grader process: run the hidden tests on one submission and report the result.
+"""The grader process: run the hidden tests on submissions and report the results.
 
-``python -m coursekit.grading.grader RESULT_FD`` reads one
-:class:`~coursekit.grading.messages.GraderRequest` (JSON) on stdin, runs pytest on the
-assignment's hidden test file with :class:`~coursekit.grading.plugin.ResultCollector`,
-and writes ``"<nonce> " + SubmissionResult JSON`` on the pipe ``RESULT_FD``, which only
-it holds: nothing the student's code prints can pass for a result. The grader never
-runs student code itself; that happens in the student process it starts.
+``python -m coursekit.grading.grader RESULT_FD`` grades one submission: it reads a
+:class:`~coursekit.grading.messages.GraderRequest` (JSON) on stdin, runs pytest on
+the assignment's test file with :class:`~coursekit.grading.plugin.ResultCollector`
+and writes ``"<nonce> " + SubmissionResult JSON`` on the pipe ``RESULT_FD``, which
+only it holds: nothing the student's code prints can pass for a result. The grader
+never runs student code itself; that happens in the student process it starts.
 
-:func:`grade_request` is the same work as a function, for a warm pool of graders
-that fork one child per submission (:mod:`coursekit.grading.parent`).
+``python -m coursekit.grading.grader --serve RESULT_FD [--warm A ...]`` is a warm
+grader for a class: it imports pytest, hypothesis, the contracts and the
+references once, starts a warm student zygote
+(:class:`~coursekit.grading.session.Zygote`), optionally runs each warm
+assignment's hidden tests once against the references (so the expected answers
+of the fixed generated inputs are computed once and reused by every student),
+then reads one request per line on stdin and grades each in a forked child of
+itself, with a time budget. One student's crash, hang or memory bomb costs only
+that student's checks, as before: each student still gets their own limited
+process.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
+import signal
 import sys
+import time
 
 from coursekit.grading.results import SubmissionResult
 
-__all__ = ["grade_request", "write_result", "main"]
+__all__ = ["grade_request", "write_result", "main", "warm_up"]
 
 
 def grade_request(request: dict) -> SubmissionResult:
-    """Run the hidden tests of ``request`` (a GraderRequest) and collect the result."""
+    """Run the tests of ``request`` (a GraderRequest) and collect the result."""
     import pytest
 
     from coursekit.grading.plugin import ResultCollector
@@ -64,13 +75,121 @@ def grade_request(request: dict) -> SubmissionResult:
 
 
 def write_result(result_fd: int, nonce: str, result: SubmissionResult) -> None:
-    """Write the result line on the result pipe."""
-    line = nonce + " " + json.dumps(result.to_dict()) + "\n"
-    with os.fdopen(result_fd, "w") as stream:
-        stream.write(line)
+    """Write the result line on the result pipe (one write, whole lines)."""
+    data = (nonce + " " + json.dumps(result.to_dict()) + "\n").encode("utf-8")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(result_fd, view) :]
+
+
+# -- warm graders ---------------------------------------------------------------------------
+class _ReferenceStudent:
+    """Stand-in for a student whose every function is the course's reference."""
+
+    def __init__(self):
+        self.last_call = None
+
+    def function(self, name):
+        import importlib
+
+        from coursekit.checks.calls import LocalFunction
+        from coursekit.grading.questions import question
+
+        module, _, attr = question(name).reference.rpartition(".")
+        return LocalFunction(getattr(importlib.import_module(module), attr))
+
+
+def warm_up(test_file: str) -> int:
+    """Run a hidden test file's checks against the references, in this process.
+
+    The expected answers the checks compute are memoised
+    (:func:`coursekit.checks.cache.memoised`), so a student who passes meets the same
+    generated inputs and finds them computed. Returns the number of checks run.
+    """
+    import importlib.util
+
+    from coursekit.grading.plugin import check_of_function
+
+    folder = os.path.dirname(test_file)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    name = "_warm_" + os.path.splitext(os.path.basename(test_file))[0]
+    spec = importlib.util.spec_from_file_location(name, test_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    count = 0
+    for attr, value in vars(module).items():
+        if attr.startswith("test_") and callable(value) and check_of_function(value):
+            try:
+                value(_ReferenceStudent())
+            except Exception:  # noqa: BLE001 - a reference failing a check is a test's concern
+                pass
+            count += 1
+    return count
+
+
+def _serve(result_fd: int, warm: list[str]) -> int:
+    import coursekit.checks
+    from coursekit.grading import parent, session
+
+    for name in ("pytest", "hypothesis", "nbformat", "coursekit.grading.plugin"):
+        __import__(name)
+    coursekit.checks.load_contracts()
+    for test_file in warm:
+        warm_up(test_file)
+    session.ZYGOTE = session.Zygote()
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            _grade_in_child(request, result_fd, session, parent)
+    finally:
+        session.ZYGOTE.close()
+    return 0
+
+
+def _grade_in_child(request: dict, result_fd: int, session, parent) -> None:
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.setpgid(0, 0)
+            session.SPAWN_TAG = request["nonce"]
+            write_result(result_fd, request["nonce"], grade_request(request))
+        except BaseException:  # noqa: BLE001 - the child must never return into the loop
+            code = 70
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + float(request.get("budget", 600.0))
+    pidfd = os.pidfd_open(pid)
+    try:
+        done = select.select([pidfd], [], [], max(0.0, deadline - time.monotonic()))[0]
+    finally:
+        os.close(pidfd)
+    if not done:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    _, status = os.waitpid(pid, 0)
+    session.ZYGOTE.kill(request["nonce"])
+    code = os.waitstatus_to_exitcode(status)
+    if not done or code != 0:
+        reason = "ran out of time" if not done else f"ended with status {code}"
+        failed = parent.unreadable(
+            request["submission"],
+            request["assignment"],
+            f"the grader {reason} (please report)",
+        )
+        write_result(result_fd, request["nonce"], failed)
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--serve":
+        result_fd = int(argv[1])
+        warm = argv[argv.index("--warm") + 1 :] if "--warm" in argv else []
+        return _serve(result_fd, warm)
     result_fd = int(argv[0])
     request = json.loads(sys.stdin.read())
     write_result(result_fd, request["nonce"], grade_request(request))

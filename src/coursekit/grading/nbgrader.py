@@ -47,10 +47,24 @@ def _assignment(nb, resources) -> str | None:
     return nbgrader.get("assignment") or infer_assignment(nb)
 
 
+_POOL = None
+
+
+def _pool():
+    """One warm grader for the whole ``nbgrader autograde`` run (closed at exit)."""
+    global _POOL
+    if _POOL is None:
+        import atexit
+
+        from coursekit.grading.parent import GraderPool
+
+        _POOL = GraderPool(jobs=1)
+        atexit.register(_POOL.close)
+    return _POOL
+
+
 def _grade_in_background(nb, assignment: str) -> Future:
     import nbformat
-
-    from coursekit.grading.parent import grade_notebook
 
     future: Future = Future()
     folder = tempfile.mkdtemp(prefix="coursekit-autograde-")
@@ -59,7 +73,7 @@ def _grade_in_background(nb, assignment: str) -> Future:
 
     def work():
         try:
-            future.set_result(grade_notebook(path, assignment))
+            future.set_result(_pool().grade(path, assignment))
         except BaseException as exc:  # noqa: BLE001 - reported in the graded cells
             future.set_exception(exc)
         finally:

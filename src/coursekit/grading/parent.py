@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,7 +32,14 @@ from coursekit.grading.results import QuestionResult, SubmissionResult
 from coursekit.grading.settings import DEFAULT, Settings
 from coursekit.grading.status import Status
 
-__all__ = ["grade_notebook", "grade_submissions", "find_submissions", "unreadable"]
+__all__ = [
+    "grade_notebook",
+    "grade_submissions",
+    "find_submissions",
+    "unreadable",
+    "prepare",
+    "GraderPool",
+]
 
 
 def _assignment_of(path: Path, assignment: str | None) -> str | None:
@@ -89,7 +98,7 @@ def public_test_file() -> Path:
     return Path(public_tests.__file__)
 
 
-def grade_notebook(
+def prepare(
     path,
     assignment: str | None = None,
     *,
@@ -99,7 +108,33 @@ def grade_notebook(
     memory_mb: int | None = None,
     autograder=None,
     public: bool = False,
-) -> SubmissionResult:
+) -> dict | SubmissionResult:
+    """The grader request for one submission, or a zero naming why it cannot be graded."""
+    path = Path(path)
+    settings = _settings(settings, timeout, memory_mb)
+    assignment = _assignment_of(path, assignment)
+    if not path.is_file():
+        return unreadable(path, assignment, f"submission {path} does not exist")
+    if assignment is None:
+        return unreadable(
+            path, None, f"could not tell which assignment {path.name} is; pass --assignment"
+        )
+    if public:
+        test_file = public_test_file()
+    else:
+        ag_dir = find_autograder(autograder)
+        test_file = ag_dir / test_file_name(assignment)
+        if not test_file.is_file():
+            return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
+    request = grader_request(path, assignment, test_file, settings, questions, public)
+    n_checks = sum(len(q.checks) for q in questions_for(assignment))
+    request["budget"] = (
+        120.0 + n_checks * (settings.check_timeout + 10.0) + 10 * settings.statement_timeout
+    )
+    return request
+
+
+def grade_notebook(path, assignment: str | None = None, **kwargs) -> SubmissionResult:
     """Grade one notebook with the hidden tests (or, ``public=True``, the quick public checks).
 
     Parameters
@@ -126,27 +161,11 @@ def grade_notebook(
         ``error`` is set (and every question scores zero) when grading itself
         could not run.
     """
-    path = Path(path)
-    settings = _settings(settings, timeout, memory_mb)
-    assignment = _assignment_of(path, assignment)
-    if not path.is_file():
-        return unreadable(path, assignment, f"submission {path} does not exist")
-    if assignment is None:
-        return unreadable(
-            path, None, f"could not tell which assignment {path.name} is; pass --assignment"
-        )
-    if public:
-        test_file = public_test_file()
-    else:
-        ag_dir = find_autograder(autograder)
-        test_file = ag_dir / test_file_name(assignment)
-        if not test_file.is_file():
-            return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
-    request = grader_request(path, assignment, test_file, settings, questions, public)
-    n_checks = sum(len(q.checks) for q in questions_for(assignment))
-    budget = 120.0 + n_checks * (settings.check_timeout + 10.0) + 10 * settings.statement_timeout
-    text, log = _run_grader(request, budget)
-    return parse_result(text, request, path, assignment, log)
+    request = prepare(path, assignment, **kwargs)
+    if isinstance(request, SubmissionResult):
+        return request
+    text, log = _run_grader(request, request["budget"])
+    return parse_result(text, request, path, request["assignment"], log)
 
 
 def parse_result(text: str, request: dict, path, assignment, log: str) -> SubmissionResult:
@@ -230,25 +249,165 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
     return found
 
 
+class _Worker:
+    """One warm grader process (``python -m coursekit.grading.grader --serve``)."""
+
+    def __init__(self, warm: list[str]):
+        self.result_read, result_write = os.pipe()
+        self.workdir = tempfile.TemporaryDirectory(prefix="coursekit-grader-")
+        command = [sys.executable, "-m", "coursekit.grading.grader", "--serve", str(result_write)]
+        if warm:
+            command += ["--warm", *warm]
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(result_write,),
+            cwd=self.workdir.name,
+            start_new_session=True,
+        )
+        os.close(result_write)
+        self.log = bytearray()
+        self.buffer = b""
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        for chunk in iter(lambda: self.process.stdout.read(65536), b""):
+            self.log.extend(chunk)
+            del self.log[: max(0, len(self.log) - 20_000)]
+
+    def grade(self, request: dict) -> SubmissionResult:
+        path, assignment = request["submission"], request["assignment"]
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return unreadable(path, assignment, "the grader stopped (please report)")
+        deadline = time.monotonic() + request["budget"] + 30.0
+        prefix = (request["nonce"] + " ").encode()
+        while True:
+            newline = self.buffer.find(b"\n")
+            if newline >= 0:
+                line, self.buffer = self.buffer[:newline], self.buffer[newline + 1 :]
+                if line.startswith(prefix):
+                    try:
+                        return SubmissionResult.from_dict(json.loads(line[len(prefix) :]))
+                    except ValueError:
+                        continue
+                continue
+            remaining = deadline - time.monotonic()
+            ready = remaining > 0 and select.select([self.result_read], [], [], remaining)[0]
+            chunk = os.read(self.result_read, 1 << 20) if ready else b""
+            if not chunk:
+                tail = self.log.decode("utf-8", errors="replace")[-3000:]
+                return unreadable(path, assignment, f"the grader failed (please report): {tail}")
+            self.buffer += chunk
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        _kill_group(self.process)
+        os.close(self.result_read)
+        self.workdir.cleanup()
+
+
+class GraderPool:
+    """Warm graders for many submissions: the stack is imported once per worker.
+
+    Parameters
+    ----------
+    jobs : int
+        Number of worker processes (submissions graded at once).
+    warm : iterable of path-like
+        Hidden test files to run once against the references in every worker before
+        grading, so that the expected answers of the fixed generated inputs are
+        computed once and reused for every student.
+
+    Examples
+    --------
+    >>> with GraderPool(jobs=2) as pool:               # doctest: +SKIP
+    ...     results = [pool.grade(path) for path in paths]
+    """
+
+    def __init__(self, jobs: int = 1, warm=()):
+        import queue
+
+        self.jobs = max(1, int(jobs))
+        self.warm = [str(w) for w in warm]
+        self._idle: queue.Queue = queue.Queue()
+        for _ in range(self.jobs):
+            self._idle.put(_Worker(self.warm))
+
+    def grade(self, path, assignment: str | None = None, **kwargs) -> SubmissionResult:
+        """Grade one notebook (thread-safe; arguments as :func:`grade_notebook`)."""
+        request = prepare(path, assignment, **kwargs)
+        if isinstance(request, SubmissionResult):
+            return request
+        worker = self._idle.get()
+        try:
+            if not worker.alive():
+                worker.close()
+                worker = _Worker(self.warm)
+            return worker.grade(request)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get().close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
 def grade_submissions(
     paths, assignment: str | None = None, *, jobs: int = 1, progress=None, **kwargs
 ) -> list[SubmissionResult]:
     """Grade every notebook in ``paths`` (notebooks or folders), ``jobs`` at a time.
 
-    Results keep the order of :func:`find_submissions`; ``kwargs`` go to
-    :func:`grade_notebook`. ``progress(result)`` is called as each finishes.
+    A pool of warm graders (:class:`GraderPool`) grades them; results keep the order
+    of :func:`find_submissions`; ``kwargs`` go to :func:`grade_notebook`.
+    ``progress(result)`` is called as each finishes.
     """
     submissions = find_submissions(paths)
+    warm = []
+    if len(submissions) > 2 * max(1, jobs) and not kwargs.get("public"):
+        warm = _warm_files(submissions, assignment, kwargs.get("autograder"))
 
     def one(entry):
         notebook, student, stamp = entry
-        result = grade_notebook(notebook, assignment, **kwargs)
+        result = pool.grade(notebook, assignment, **kwargs)
         result.student_id, result.timestamp = student, stamp
         if progress is not None:
             progress(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        return list(pool.map(one, submissions))
+    with GraderPool(min(max(1, int(jobs)), len(submissions)), warm=warm) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as threads:
+            return list(threads.map(one, submissions))
 
 
+def _warm_files(submissions, assignment, autograder) -> list[str]:
+    """Hidden test files of the assignments among ``submissions`` (for a warm-up)."""
+    try:
+        ag_dir = find_autograder(autograder)
+    except FileNotFoundError:
+        return []
+    names = {assignment} if assignment else {
+        _assignment_of(Path(notebook), None) for notebook, _, _ in submissions
+    }  # fmt: skip
+    files = [ag_dir / test_file_name(a) for a in sorted(n for n in names if n)]
+    return [str(f) for f in files if f.is_file()]

@@ -38,6 +38,7 @@ __all__ = [
     "check",
     "ResultCollector",
     "check_of",
+    "check_of_function",
 ]
 
 _MARK = "coursekit_check"
@@ -85,6 +86,14 @@ def check_of(item) -> tuple[str, str] | None:
     """``(question, check)`` of a collected test item, or None for another test."""
     marker = item.get_closest_marker(_MARK)
     return tuple(marker.args) if marker else None
+
+
+def check_of_function(function) -> tuple[str, str] | None:
+    """``(question, check)`` of a hidden test function (before collection), or None."""
+    for mark in getattr(function, "pytestmark", []):
+        if mark.name == _MARK:
+            return tuple(mark.args)
+    return None
 
 
 def _submission_assignment(config) -> str | None:

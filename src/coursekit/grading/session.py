@@ -12,9 +12,12 @@ the check during which it happened.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ from coursekit.grading.errors import (
 from coursekit.grading.extract import CodeUnit
 from coursekit.grading.settings import DEFAULT, Settings
 
-__all__ = ["StudentSession", "StudentFunction"]
+__all__ = ["StudentSession", "StudentFunction", "Zygote"]
 
 
 def _drain(stream, keep: bytearray, cap: int) -> None:
@@ -45,50 +48,118 @@ def _drain(stream, keep: bytearray, cap: int) -> None:
     stream.close()
 
 
+def _student_env(workdir: str) -> dict:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # The real HOME keeps matplotlib's font cache (rebuilding it costs seconds).
+        "HOME": os.environ.get("HOME", workdir),
+        "TMPDIR": workdir,
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+    }
+    for name in ("COURSEKIT_CACHE", "COURSEKIT_DATA", "COURSEKIT_OFFLINE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class Zygote:
+    """A warm parent of student processes (:func:`coursekit.grading.student.zygote`).
+
+    It imports the scientific stack once; every student process is then a fork
+    of it, started in milliseconds instead of seconds. It never runs student code.
+    """
+
+    def __init__(self):
+        here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._home = tempfile.TemporaryDirectory(prefix="coursekit-zygote-")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-I", "-m", "coursekit.grading.student", "--zygote",
+             str(there.fileno())],
+            pass_fds=(there.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_student_env(self._home.name),
+            cwd=self._home.name,
+            start_new_session=True,
+        )  # fmt: skip
+        there.close()
+        self.sock = here
+
+    def spawn(self, workdir: str, tag: str) -> tuple[int, int, int, int]:
+        """``(pid, command fd, result fd, output fd)`` of a new student process."""
+        self.sock.sendall(json.dumps({"op": "spawn", "workdir": workdir, "tag": tag}).encode())
+        data, fds, _, _ = socket.recv_fds(self.sock, 4096, 3)
+        if not data or len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError("the warm student zygote did not answer")
+        return int(json.loads(data.decode())["pid"]), fds[0], fds[1], fds[2]
+
+    def kill(self, tag: str) -> None:
+        """Kill every student process spawned with ``tag`` (still running or not)."""
+        try:
+            self.sock.sendall(json.dumps({"op": "kill", "tag": tag}).encode())
+            self.sock.recv(4096)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.popen.wait()
+        self._home.cleanup()
+
+
+#: The zygote student processes come from, when a warm grader set one (else a fresh
+#: ``python -I`` per student process); and the tag of the submission being graded.
+ZYGOTE: Zygote | None = None
+SPAWN_TAG = ""
+
+
 class _Process:
     """One running student process (it forks a worker per check)."""
 
     def __init__(self, settings: Settings, workdir: str):
-        cmd_read, self.cmd_write = os.pipe()
-        self.result_read, result_write = os.pipe()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            # The real HOME keeps matplotlib's font cache (rebuilding it costs seconds).
-            "HOME": os.environ.get("HOME", workdir),
-            "TMPDIR": workdir,
-            "MPLBACKEND": "Agg",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "LANG": os.environ.get("LANG", "C.UTF-8"),
-        }
-        for name in ("COURSEKIT_CACHE", "COURSEKIT_DATA", "COURSEKIT_OFFLINE"):
-            if name in os.environ:
-                env[name] = os.environ[name]
         self.output = bytearray()
-        self.popen = subprocess.Popen(
-            [
-                sys.executable,
-                "-I",
-                "-m",
-                "coursekit.grading.student",
-                str(cmd_read),
-                str(result_write),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(cmd_read, result_write),
-            cwd=workdir,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(cmd_read)
-        os.close(result_write)
-        threading.Thread(
-            target=_drain, args=(self.popen.stdout, self.output, settings.output_cap), daemon=True
-        ).start()
         self.worker_pid: int | None = None
+        self.popen = None
+        if ZYGOTE is not None:
+            self.pid, self.cmd_write, self.result_read, out_read = ZYGOTE.spawn(workdir, SPAWN_TAG)
+            self._pidfd = os.pidfd_open(self.pid)
+            stream = os.fdopen(out_read, "rb")
+        else:
+            cmd_read, self.cmd_write = os.pipe()
+            self.result_read, result_write = os.pipe()
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", "-m", "coursekit.grading.student", str(cmd_read),
+                 str(result_write)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(cmd_read, result_write),
+                cwd=workdir,
+                env=_student_env(workdir),
+                start_new_session=True,
+            )  # fmt: skip
+            os.close(cmd_read)
+            os.close(result_write)
+            self.pid, self._pidfd, stream = self.popen.pid, None, self.popen.stdout
+        threading.Thread(
+            target=_drain, args=(stream, self.output, settings.output_cap), daemon=True
+        ).start()
+
+    def alive(self) -> bool:
+        if self.popen is not None:
+            return self.popen.poll() is None
+        return not select.select([self._pidfd], [], [], 0)[0]
 
     def send(self, message: dict) -> None:
         messages.send_frame(self.cmd_write, pickle.dumps(message))
@@ -101,11 +172,13 @@ class _Process:
 
     def kill(self) -> None:
         try:
-            os.killpg(self.popen.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.popen.wait()
-        for fd in (self.cmd_write, self.result_read):
+        if self.popen is not None:
+            self.popen.wait()
+        fds = [self.cmd_write, self.result_read] + ([self._pidfd] if self._pidfd else [])
+        for fd in fds:
             try:
                 os.close(fd)
             except OSError:
@@ -157,11 +230,13 @@ class StudentSession:
 
     # -- process life cycle -------------------------------------------------------------------
     def _student_statements(self) -> list[tuple[int, int]]:
+        """Statements of the student's own cells that are not definitions."""
         return [
             (u, s)
             for u, unit in enumerate(self.units)
             if unit.kind == "student"
-            for s in range(len(unit.statements))
+            for s, statement in enumerate(unit.statements)
+            if not statement.definition
         ]
 
     def _start(self) -> _Process:
@@ -208,8 +283,8 @@ class StudentSession:
                     else "ended the Python process"
                 )
                 if len(self._hung) >= settings.max_skipped_statements and not self._gave_up:
-                    # Too many restarts: leave out every statement of the student's own cells
-                    # that comes after this one (definitions from kit cells still run).
+                    # Too many restarts: leave out every later statement of the student's own
+                    # cells that is not a definition (imports, def, class still run).
                     self._gave_up = True
                     for pair in self._student_statements():
                         if pair > current:
@@ -219,7 +294,7 @@ class StudentSession:
                             )
 
     def _ensure_started(self) -> _Process:
-        if self._process is None or self._process.popen.poll() is not None:
+        if self._process is None or not self._process.alive():
             if self._process is not None:
                 self._process.kill()
             self._process = self._start()

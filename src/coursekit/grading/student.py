@@ -201,10 +201,8 @@ def _serve_check(question: str, cmd_fd: int, result_fd: int, namespace: dict, me
         messages.send_frame(result_fd, payload)
 
 
-def main(argv: list[str]) -> None:
-    cmd_fd, result_fd = int(argv[0]), int(argv[1])
-    import numpy  # noqa: F401 - imported once here so that every worker starts warm
-
+def serve(cmd_fd: int, result_fd: int) -> None:
+    """Answer the grader's commands on ``cmd_fd`` until it closes the pipe."""
     from coursekit.grading.settings import Settings
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
@@ -243,6 +241,93 @@ def main(argv: list[str]) -> None:
             )
         else:
             return
+
+
+#: Imported once by the zygote, so that every student process starts warm: what the
+#: course's notebooks import (their kit cells keep their imports when graded).
+WARM_MODULES = (
+    "numpy", "scipy.ndimage", "pandas", "matplotlib.pyplot", "skimage.transform",
+    "skimage.color", "skimage.filters", "skimage.feature", "skimage.exposure", "skimage.util",
+    "skimage.measure", "skimage.morphology", "sklearn.cluster", "sklearn.mixture",
+    "sklearn.metrics", "sklearn.model_selection", "sklearn.decomposition",
+    "sklearn.preprocessing", "sklearn.neighbors", "sklearn.linear_model", "sklearn.manifold",
+    "coursekit.augment", "coursekit.data", "coursekit.features", "coursekit.cluster",
+    "coursekit.plot", "coursekit.metrics", "coursekit.checks.calls",
+)  # fmt: skip
+
+
+def zygote(sock_fd: int) -> None:
+    """Fork warm student processes on request: ``python -I -m ... --zygote SOCKET_FD``.
+
+    The zygote never runs student code. For each ``{"op": "spawn", "workdir", "tag"}``
+    it forks a student process (a new session, output to a pipe, working in
+    ``workdir``) and sends back ``{"pid"}`` with the grader's ends of its pipes
+    (command, result, output) as file descriptors; ``{"op": "kill", "tag"}`` kills
+    every process spawned with that tag.
+    """
+    import json
+    import socket
+
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    sock = socket.socket(fileno=sock_fd)
+    spawned: dict[int, str] = {}
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            return
+        request = json.loads(data.decode())
+        if request.get("op") == "kill":
+            for pid, tag in list(spawned.items()):
+                if tag == request.get("tag"):
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+                    spawned.pop(pid, None)
+            sock.sendall(b"{}")
+            continue
+        cmd_read, cmd_write = os.pipe()
+        result_read, result_write = os.pipe()
+        out_read, out_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()
+                os.dup2(out_write, 1)
+                os.dup2(out_write, 2)
+                devnull = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(devnull, 0)
+                keep = {0, 1, 2, cmd_read, result_write}
+                for fd in (sock_fd, cmd_write, result_read, out_read, out_write, devnull):
+                    if fd not in keep:
+                        os.close(fd)
+                os.chdir(request["workdir"])
+                os.environ["TMPDIR"] = request["workdir"]
+                serve(cmd_read, result_write)
+            finally:
+                os._exit(0)
+        for fd in (cmd_read, result_write, out_write):
+            os.close(fd)
+        spawned[pid] = str(request.get("tag", ""))
+        reply = json.dumps({"pid": pid}).encode()
+        socket.send_fds(sock, [reply], [cmd_write, result_read, out_read])
+        for fd in (cmd_write, result_read, out_read):
+            os.close(fd)
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--zygote":
+        zygote(int(argv[1]))
+        return
+    import numpy  # noqa: F401 - imported once here so that every worker starts warm
+
+    serve(int(argv[0]), int(argv[1]))
 
 
 if __name__ == "__main__":
