@@ -77,7 +77,11 @@ def gaussian_blur(image, sigma, channel_axis=None):
     >>> round(float(blurred[4, 4]), 3), round(float(blurred.sum()), 6)
     (0.159, 1.0)
     """
-    image = check_image(image)
+    return _gaussian_blur(check_image(image), sigma, channel_axis)
+
+
+def _gaussian_blur(image, sigma, channel_axis=None):
+    """:func:`gaussian_blur` of an image that has already been validated."""
     sigma_rows, sigma_cols = _check_sigma_pair(sigma)
     if image.ndim == 3:
         if channel_axis is not None and channel_axis not in (-1, 2):
@@ -129,7 +133,11 @@ def add_noise(image, sigma, random_state=0):
     >>> np.array_equal(noisy, add_noise(image, 0.1, random_state=0))
     True
     """
-    image = check_image(image)
+    return _add_noise(check_image(image), sigma, random_state)
+
+
+def _add_noise(image, sigma, random_state=0):
+    """:func:`add_noise` of an image that has already been validated."""
     sigma = check_number(sigma, "sigma", minimum=0.0)
     rng = check_random_state(random_state)
     if sigma == 0.0:

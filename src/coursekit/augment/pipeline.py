@@ -12,7 +12,8 @@ Parameters are written the same way for every step:
 * anything else is passed unchanged, e.g. ``mode="reflect"``.
 
 Everything random is drawn from ``random_state``, so the same seed gives the
-same images::
+same images, and the applied steps (``return_applied=True``) replayed one by
+one with the functions of :data:`TRANSFORMS` give the same image, bit for bit::
 
     pipeline = Pipeline([
         Step("rotate90", k=[0, 1, 2, 3]),
@@ -34,6 +35,7 @@ import numpy as np
 
 from coursekit._validation import check_image, check_images, check_random_state
 from coursekit.augment import colour, filters, geometry
+from coursekit.augment._kernels import contiguous_copy
 from coursekit.augment._params import check_choice, check_integer, check_number
 
 __all__ = ["TRANSFORMS", "Step", "AppliedStep", "Pipeline", "default_pipeline", "augment_dataset"]
@@ -57,6 +59,26 @@ TRANSFORMS = {
         filters.add_noise,
     )
 }
+
+# Inside a pipeline the image is validated once, on entry; each coursekit transform then
+# runs as its unchecked twin (the same code after the image check). Quarter turns and
+# flips only return views: the next step reads through them (a rotation gathers its
+# pixels through the view) or copies once, so turns and mirrors in a row cost one copy.
+_UNCHECKED = {
+    geometry.rotate: geometry._rotate,
+    geometry.random_crop: geometry._random_crop,
+    geometry.resize_image: geometry._resize_image,
+    colour.adjust_brightness: colour._adjust_brightness,
+    colour.adjust_contrast: colour._adjust_contrast,
+    colour.adjust_gamma: colour._adjust_gamma,
+    colour.adjust_saturation: colour._adjust_saturation,
+    colour.adjust_hue: colour._adjust_hue,
+    colour.colour_constancy: colour._colour_constancy,
+    filters.gaussian_blur: filters._gaussian_blur,
+    filters.add_noise: filters._add_noise,
+}
+_VIEWS = {geometry.rotate90: geometry._rotate90_view, geometry.flip: geometry._flip_view}
+_READS_VIEWS = {geometry._rotate}
 
 
 def _is_range(value) -> bool:
@@ -210,6 +232,13 @@ class Pipeline:
     generator made from ``random_state``, so the same seed gives the same
     result, and different seeds (almost always) different results.
 
+    The result is exactly that of calling the steps' functions one after the
+    other (the applied steps can be replayed), computed faster: the image is
+    validated once on entry instead of by every step, and quarter turns and
+    flips are kept as views until the next step reads them (a rotation gathers
+    its pixels straight through the view), so consecutive turns, mirrors and a
+    rotation cost at most one copy.
+
     Examples
     --------
     >>> import numpy as np
@@ -248,22 +277,50 @@ class Pipeline:
         Returns
         -------
         augmented : ndarray
-            Same dtype and range as ``image`` (the shape may change if a step
-            changes it, e.g. an odd ``rotate90`` of a non-square image).
+            A new C-contiguous array, same dtype and range as ``image`` (the
+            shape may change if a step changes it, e.g. an odd ``rotate90`` of a
+            non-square image).
         applied : list of AppliedStep
             Only if ``return_applied``: the steps that ran, in order, e.g.
             ``[AppliedStep(name='rotate90', params={'k': 1}), ...]``.
         """
-        image = check_image(image)
+        original = check_image(image)
         rng = check_random_state(random_state)
+        image, checked = original, True
         applied = []
         for step in self.steps:
             if rng.random() >= step.probability:
                 continue
             params = step.sample(rng)
-            image = step.apply(image, params, rng)
+            image, checked = self._run(step, image, checked, original, params, rng)
             applied.append(AppliedStep(step.name, params))
+        image = np.asarray(image)  # a user's function may end the pipeline
+        if not image.flags.c_contiguous or np.may_share_memory(image, original):
+            image = contiguous_copy(image)
         return (image, applied) if return_applied else image
+
+    @staticmethod
+    def _run(step, image, checked, original, params, rng):
+        """Apply one step; return the new image and whether it is known to be valid."""
+        function = step.function
+        view = _VIEWS.get(function)
+        unchecked = _UNCHECKED.get(function)
+        if view is None and unchecked is None:
+            # A user's function gets its own valid array: never a view of the caller's image.
+            if not checked:
+                image = check_image(image, name="the image before step " + repr(step.name))
+            if not image.flags.c_contiguous or np.may_share_memory(image, original):
+                image = contiguous_copy(image)
+            return step.apply(image, params, rng), False
+        if not checked:
+            image = check_image(image, name="the image before step " + repr(step.name))
+        if view is not None:
+            return view(image, **params), True
+        if not image.flags.c_contiguous and unchecked not in _READS_VIEWS:
+            image = contiguous_copy(image)
+        if step._takes_random_state:
+            return unchecked(image, **params, random_state=rng), True
+        return unchecked(image, **params), True
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -326,17 +383,20 @@ def default_pipeline(square=True, colour=True) -> Pipeline:
     return Pipeline(steps)
 
 
-def _root_entropy(random_state) -> int:
-    """One integer from which every image's random stream is derived."""
+def _root_seed(random_state) -> int:
+    """The integer ``s`` of ``np.random.default_rng([s, copy, index])`` (notebook 04's rule).
+
+    An int is used as it is; from None or a Generator one int in [0, 2**32) is drawn.
+    """
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         check_random_state(random_state)  # same checks (non-negative) as everywhere else
         return int(random_state)
-    return int(check_random_state(random_state).integers(2**63))
+    return int(check_random_state(random_state).integers(2**32))
 
 
-def _image_stream(entropy: int, copy: int, index: int) -> np.random.Generator:
+def _image_stream(seed: int, copy: int, index: int) -> np.random.Generator:
     """The generator for copy number ``copy`` of image ``index``: depends on nothing else."""
-    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(copy, index)))
+    return np.random.default_rng([seed, copy, index])
 
 
 def _check_aligned(values, name: str, n_images: int) -> np.ndarray:
@@ -350,11 +410,28 @@ def _check_aligned(values, name: str, n_images: int) -> np.ndarray:
     return values
 
 
-def _augment_copies(pipeline, image, entropy: int, index: int, copies: int) -> list:
+def _augment_copies(pipeline, image, seed: int, index: int, copies: int) -> list:
     return [
-        pipeline(image, random_state=_image_stream(entropy, copy, index))
+        pipeline(image, random_state=_image_stream(seed, copy, index))
         for copy in range(1, copies + 1)
     ]
+
+
+def _check_copy(image, images, index: int, copy: int) -> np.ndarray:
+    image = np.asarray(image)
+    if image.shape != images.shape[1:]:
+        raise ValueError(
+            f"the pipeline turned image {index} (copy {copy}) of shape "
+            f"{images.shape[1:]} into shape {image.shape}; augment_dataset needs "
+            "shape-preserving steps (for non-square images use rotate90 with "
+            "k=[0, 2] only)."
+        )
+    if image.dtype != images.dtype:
+        raise ValueError(
+            f"the pipeline turned image {index} (copy {copy}) of dtype "
+            f"{images.dtype} into dtype {image.dtype}; expected the dtype to be kept."
+        )
+    return image
 
 
 def augment_dataset(
@@ -382,10 +459,13 @@ def augment_dataset(
     copies : int, optional
         Number of augmented copies of every image, >= 0.
     random_state : None, int or numpy.random.Generator, optional
-        Seed or generator. Copy ``c`` of image ``i`` uses its own random stream
-        derived from ``random_state``, ``c`` and ``i`` alone, so the results
-        do not depend on ``n_jobs``, on the number of copies, or on the order
-        in which the work is done.
+        Seed or generator. For an int, copy ``c`` of image ``i`` (``c`` from
+        1, ``i`` from 0) is ``pipeline(images[i],
+        random_state=np.random.default_rng([random_state, c, i]))``: its own
+        random stream, made from ``random_state``, ``c`` and ``i`` alone, so
+        the results do not depend on ``n_jobs``, on the number of copies, or on
+        the order in which the work is done. From None or a Generator one int,
+        ``int(rng.integers(2**32))``, is drawn first and used the same way.
     pipeline : callable, optional
         ``pipeline(image, random_state=...)`` returning an image of the same
         shape, e.g. a :class:`Pipeline`. Default: :func:`default_pipeline`,
@@ -445,12 +525,7 @@ def augment_dataset(
         raise TypeError(
             f"pipeline must be callable as pipeline(image, random_state=...); got {pipeline!r}."
         )
-    entropy = _root_entropy(random_state)
-
-    augmented = joblib.Parallel(n_jobs=n_jobs, prefer="threads")(
-        joblib.delayed(_augment_copies)(pipeline, images[index], entropy, index, copies)
-        for index in range(n_images)
-    )
+    seed = _root_seed(random_state)
 
     repeats = copies + int(bool(include_original))
     aug_images = np.empty((n_images * repeats,) + images.shape[1:], dtype=images.dtype)
@@ -458,22 +533,21 @@ def augment_dataset(
     if include_original:
         aug_images[:n_images] = images
         offset = n_images
-    for index, image_copies in enumerate(augmented):
-        for copy, image in enumerate(image_copies):
-            image = np.asarray(image)
-            if image.shape != images.shape[1:]:
-                raise ValueError(
-                    f"the pipeline turned image {index} (copy {copy + 1}) of shape "
-                    f"{images.shape[1:]} into shape {image.shape}; augment_dataset needs "
-                    "shape-preserving steps (for non-square images use rotate90 with "
-                    "k=[0, 2] only)."
-                )
-            if image.dtype != images.dtype:
-                raise ValueError(
-                    f"the pipeline turned image {index} (copy {copy + 1}) of dtype "
-                    f"{images.dtype} into dtype {image.dtype}; expected the dtype to be kept."
-                )
-            aug_images[offset + copy * n_images + index] = image
+    if joblib.effective_n_jobs(n_jobs) == 1:
+        for copy in range(1, copies + 1):
+            for index in range(n_images):
+                image = pipeline(images[index], random_state=_image_stream(seed, copy, index))
+                row = offset + (copy - 1) * n_images + index
+                aug_images[row] = _check_copy(image, images, index, copy)
+    else:
+        augmented = joblib.Parallel(n_jobs=n_jobs, prefer="threads")(
+            joblib.delayed(_augment_copies)(pipeline, images[index], seed, index, copies)
+            for index in range(n_images)
+        )
+        for index, image_copies in enumerate(augmented):
+            for copy, image in enumerate(image_copies, start=1):
+                row = offset + (copy - 1) * n_images + index
+                aug_images[row] = _check_copy(image, images, index, copy)
     aug_labels = np.concatenate([labels] * repeats, axis=0)
     aug_groups = None if groups is None else np.concatenate([groups] * repeats, axis=0)
     return aug_images, aug_labels, aug_groups

@@ -1,0 +1,80 @@
+"""Array kernels shared by the augmentation modules: fast copies and uint8 look-up tables.
+
+The inputs are images that have already been validated (``(H, W)`` or
+``(H, W, 3)``, ``uint8`` or float), possibly non-contiguous views such as
+``image[:, ::-1]``. Every function returns a new C-contiguous array and never
+modifies its input. Nothing here changes a value: these are faster ways of
+computing exactly what the plain numpy expression computes.
+
+Why they exist: numpy copies a flipped ``(H, W, 3)`` view pixel by pixel, three
+bytes at a time (about 1 ms for a 450 x 600 image); copying each colour plane as
+one long strided run is several times faster. ``table[image]`` converts every
+``uint8`` index to a 64-bit integer first; :meth:`bytes.translate` applies a
+256-entry table to a byte string in one C loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["contiguous_copy", "apply_lut", "uint8_levels"]
+
+#: The 256 uint8 levels as floats in [0, 1]: ``np.arange(256) / 255.0`` (read-only).
+_LEVELS = np.arange(256) / 255.0
+_LEVELS.setflags(write=False)
+
+
+def uint8_levels() -> np.ndarray:
+    """Return ``np.arange(256) / 255.0``: every uint8 value as a float in [0, 1] (read-only)."""
+    return _LEVELS
+
+
+def contiguous_copy(view: np.ndarray) -> np.ndarray:
+    """Return a new C-contiguous array equal to ``view``, whatever its strides.
+
+    Parameters
+    ----------
+    view : (H, W) or (H, W, C) ndarray
+        Any array, e.g. a flipped or transposed view of an image.
+
+    Returns
+    -------
+    ndarray
+        Same shape, dtype and values, in new memory (never ``view`` itself).
+    """
+    out = np.empty(view.shape, dtype=view.dtype)
+    pixel_bytes = view.itemsize * (view.shape[2] if view.ndim == 3 else 1)
+    rows_are_runs = view.ndim < 3 or (
+        view.strides[2] == view.itemsize and view.strides[1] == pixel_bytes
+    )
+    if rows_are_runs:
+        # Grey images, and views whose rows are contiguous runs (vertical flips, crops):
+        # numpy's own copy moves whole rows.
+        np.copyto(out, view)
+    else:
+        # Channel-last views whose pixels are reordered within rows: one long strided
+        # run per channel instead of numpy's per-pixel copy of 3 values.
+        for channel in range(view.shape[2]):
+            np.copyto(out[..., channel], view[..., channel])
+    return out
+
+
+def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Return ``table[image]`` for a uint8 image and a table of 256 uint8 values.
+
+    Parameters
+    ----------
+    image : ndarray of uint8
+        Any shape; a non-contiguous view is read in C order.
+    table : (256,) ndarray of uint8
+        ``table[v]`` is the output for input value ``v``.
+
+    Returns
+    -------
+    ndarray of uint8
+        A new, writable, C-contiguous array of ``image``'s shape: exactly
+        ``table[image]``.
+    """
+    data = bytearray(np.ascontiguousarray(image))
+    translated = data.translate(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
+    return np.frombuffer(translated, dtype=np.uint8).reshape(image.shape)
