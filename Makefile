@@ -59,3 +59,31 @@ test-browser: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info .pytest_cache
+
+# ----------------------------------------------------------------- students and graders
+.PHONY: student-repo check nbgrader-course
+
+# `make student-repo OUT=DIR`: the copy of the course students receive (release notebooks, the
+# kit, a student README; no solutions, no hidden tests). Default folder: student-copy.
+STUDENT_OUT = $(if $(filter command line,$(origin OUT)),$(OUT),student-copy)
+student-repo: $(STAMP)
+	$(BIN)/python tools/student_repo.py --output $(STUDENT_OUT)
+
+# `make check NOTEBOOK=release/02-augmentation/augmentation.ipynb`: the quick public checks of
+# one notebook (points per check and feedback; an estimate, the hidden tests try more inputs).
+NOTEBOOK ?=
+check: $(STAMP)
+	@if [ -z "$(NOTEBOOK)" ]; then \
+	  echo "make check: say which notebook, e.g." >&2; \
+	  echo "  make check NOTEBOOK=release/02-augmentation/augmentation.ipynb" >&2; \
+	  exit 2; fi
+	$(BIN)/coursekit check "$(NOTEBOOK)"
+
+# `make nbgrader-course COURSE=../course`: an nbgrader course folder outside the repository
+# (this kit's settings, a copy of source/, its own gradebook and exchange).
+COURSE ?=
+nbgrader-course: $(STAMP)
+	@if [ -z "$(COURSE)" ]; then \
+	  echo "make nbgrader-course: say where, e.g. make nbgrader-course COURSE=../course" >&2; \
+	  exit 2; fi
+	$(BIN)/python tools/nbgrader_course.py "$(COURSE)"
