@@ -275,3 +275,133 @@ def test_augment_dataset_checks_its_other_arguments(keywords, error, message):
 def test_augment_dataset_rejects_a_batch_that_is_not_images():
     with pytest.raises(ValueError, match=r"expected a batch \(n, H, W\) or \(n, H, W, 3\)"):
         augment_dataset(np.zeros((4, 4)), [0, 1, 2, 3])
+
+
+# --- fast paths: validated once, views for turns and flips, exact replay --------------------
+
+
+def _replay(image, applied):
+    for step in applied:
+        image = TRANSFORMS[step.name](image, **step.params)
+    return image
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(12, 12, 3), (9, 14, 3), (11, 11), (8, 13)])
+def test_pipelines_equal_their_steps_replayed_bit_for_bit(dtype, shape):
+    image = _random_rgb(shape, seed=shape[1])
+    if dtype != np.uint8:
+        image = (image / 255.0).astype(dtype)
+    square, colour = shape[0] == shape[1], len(shape) == 3
+    default = [s for s in default_pipeline(square, colour).steps if s.name != "add_noise"]
+    geometric = Pipeline(
+        [
+            Step("rotate90", k=[0, 1, 2, 3] if square else [0, 2]),
+            Step("flip", probability=0.5, axis=["horizontal", "vertical"]),
+            Step("rotate90", probability=0.5, k=[2]),
+            Step("rotate", probability=0.7, angle=(-40.0, 40.0), mode=["reflect", "wrap"]),
+            Step("flip", probability=0.5, axis="horizontal"),
+            Step("adjust_gamma", gamma=(0.5, 2.0)),
+            Step("flip", axis="vertical"),
+        ]
+    )
+    for pipeline in (Pipeline(default), geometric):
+        for seed in range(12):
+            augmented, applied = pipeline(image, random_state=seed, return_applied=True)
+            replayed = _replay(image, applied)
+            assert augmented.dtype == replayed.dtype
+            np.testing.assert_array_equal(augmented, replayed)
+
+
+def test_pipeline_outputs_are_new_c_contiguous_arrays_and_inputs_are_kept():
+    image = _random_rgb((10, 10, 3))
+    before = image.copy()
+    never = Pipeline([Step("flip", probability=0.0, axis="horizontal")])
+    only_flips = Pipeline([Step("flip", axis="horizontal"), Step("rotate90", k=[1])])
+    for pipeline in (never, only_flips, default_pipeline()):
+        for source in (image, image[::-1], image[:, 1:]):
+            out = pipeline(source, random_state=0)
+            assert out.flags.c_contiguous and out.flags.writeable
+            assert not np.shares_memory(out, image)
+    np.testing.assert_array_equal(image, before)
+    np.testing.assert_array_equal(only_flips(image, 0), np.rot90(image[:, ::-1]))
+
+
+def test_user_steps_get_their_own_array_and_their_output_is_checked_before_coursekit_steps():
+    def scribble(image):
+        image[0, 0] = 7  # modifies its argument in place
+        return image
+
+    image = _random_rgb()
+    before = image.copy()
+    Pipeline([Step(scribble), Step("flip", axis="vertical")])(image)
+    np.testing.assert_array_equal(image, before)
+
+    def to_int64(image):
+        return image.astype(np.int64)
+
+    with pytest.raises(TypeError, match=r"the image before step 'flip' has dtype int64"):
+        Pipeline([Step(to_int64), Step("flip", axis="vertical")])(image)
+    assert Pipeline([Step(to_int64)])(image).dtype == np.int64  # a user's last step is kept
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("shape", [(5, 12, 12, 3), (4, 9, 14, 3), (3, 10, 10)])
+def test_copy_c_of_image_i_is_the_pipeline_with_default_rng_of_seed_c_i(n_jobs, shape):
+    images = np.random.default_rng(1).integers(0, 256, size=shape, dtype=np.uint8)
+    n = len(images)
+    pipeline = default_pipeline(square=shape[1] == shape[2], colour=len(shape) == 4)
+    for random_state in (0, 17):
+        aug, _, _ = augment_dataset(
+            images, np.arange(n), copies=2, random_state=random_state, n_jobs=n_jobs
+        )
+        for copy in (1, 2):
+            for index in range(n):
+                rng = np.random.default_rng([random_state, copy, index])
+                expected = pipeline(images[index], random_state=rng)
+                np.testing.assert_array_equal(aug[copy * n + index], expected)
+
+
+def test_a_generator_or_none_gives_one_seed_drawn_first():
+    images = np.random.default_rng(2).integers(0, 256, size=(3, 8, 8, 3), dtype=np.uint8)
+    labels = np.arange(3)
+    seed = int(np.random.default_rng(5).integers(2**32))
+    from_generator, _, _ = augment_dataset(
+        images, labels, copies=2, random_state=np.random.default_rng(5)
+    )
+    from_int, _, _ = augment_dataset(images, labels, copies=2, random_state=seed)
+    np.testing.assert_array_equal(from_generator, from_int)
+    unseeded, _, _ = augment_dataset(images, labels, copies=1, random_state=None)
+    assert unseeded.shape == (6, 8, 8, 3)
+
+
+def _notebook_04_solution(images, labels, groups=None, copies=1, random_state=0):
+    """The solution of notebook 04's exercise 2, as students are told to write it."""
+    images = np.asarray(images)
+    labels = np.asarray(labels)
+    square = images.shape[1] == images.shape[2]
+    pipeline = default_pipeline(square=square, colour=images.ndim == 4)
+    if not isinstance(random_state, (int, np.integer)):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    blocks = [images]
+    for copy in range(1, copies + 1):
+        rngs = [np.random.default_rng([random_state, copy, i]) for i in range(len(images))]
+        pairs = zip(images, rngs, strict=True)
+        blocks.append(np.stack([pipeline(im, random_state=r) for im, r in pairs]))
+    repeats = copies + 1
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), repeats)
+    return np.concatenate(blocks), np.tile(labels, repeats), aug_groups
+
+
+@pytest.mark.parametrize("random_state", [0, 5, "generator"])
+def test_augment_dataset_equals_the_notebook_solution(random_state):
+    images = np.random.default_rng(3).integers(0, 256, size=(4, 10, 10, 3), dtype=np.uint8)
+    labels, groups = np.array(["nv", "mel", "nv", "bcc"]), np.array([1, 1, 2, 3])
+
+    def state():
+        return np.random.default_rng(9) if random_state == "generator" else random_state
+
+    expected = _notebook_04_solution(images, labels, groups, 3, state())
+    got = augment_dataset(images, labels, groups, 3, state())
+    for part_got, part_expected in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(part_got, part_expected)

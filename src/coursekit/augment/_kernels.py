@@ -15,13 +15,49 @@ one long strided run is several times faster. ``table[image]`` converts every
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
-__all__ = ["contiguous_copy", "apply_lut", "uint8_levels"]
+__all__ = [
+    "contiguous_copy",
+    "apply_lut",
+    "uint8_levels",
+    "as_float",
+    "float_to_like",
+    "workspace",
+]
+
+_THREAD = threading.local()
 
 #: The 256 uint8 levels as floats in [0, 1]: ``np.arange(256) / 255.0`` (read-only).
 _LEVELS = np.arange(256) / 255.0
 _LEVELS.setflags(write=False)
+
+
+def workspace(key, make):
+    """A per-thread object made once by ``make()`` and reused by every later call.
+
+    The tiled kernels keep their work arrays here. Allocating fresh arrays of a
+    few hundred kilobytes on every call costs more than the arithmetic: the
+    memory comes straight from the operating system and every page faults when
+    first written. Each thread (``augment_dataset`` runs threads) has its own
+    copy, and a kernel never calls another kernel while it holds its work arrays.
+
+    Parameters
+    ----------
+    key : hashable
+        Names the object, e.g. ``("warp", "uint32")``.
+    make : callable
+        ``make()`` builds it.
+    """
+    cache = getattr(_THREAD, "workspaces", None)
+    if cache is None:
+        cache = _THREAD.workspaces = {}
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make()
+    return found
 
 
 def uint8_levels() -> np.ndarray:
@@ -78,3 +114,29 @@ def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
     data = bytearray(np.ascontiguousarray(image))
     translated = data.translate(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
     return np.frombuffer(translated, dtype=np.uint8).reshape(image.shape)
+
+
+def as_float(image: np.ndarray) -> np.ndarray:
+    """``coursekit._validation.to_float(image)`` in one pass: float64 in [0, 1].
+
+    A new array for uint8 (``image / 255.0``); a float64 image is returned as it
+    is, so callers must not modify the result in place.
+    """
+    if image.dtype == np.uint8:
+        return np.divide(image, 255.0)
+    return image.astype(np.float64, copy=False)
+
+
+def float_to_like(result: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """``coursekit._validation.from_float(result, like)``, reusing ``result``'s memory.
+
+    ``result`` (float64, owned by the caller) is clipped to [0, 1] in place; for
+    a uint8 ``like`` it is scaled by 255 and rounded with ``np.rint`` in place.
+    The values are exactly those of ``from_float``.
+    """
+    np.clip(result, 0.0, 1.0, out=result)
+    if like.dtype == np.uint8:
+        result *= 255.0
+        np.rint(result, out=result)
+        return result.astype(np.uint8)
+    return result.astype(like.dtype, copy=False)

@@ -43,6 +43,8 @@ import math
 
 import numpy as np
 
+from coursekit.augment._kernels import workspace
+
 __all__ = ["rotation_matrix", "rotate_exact", "fast_path_available"]
 
 #: Output pixels per tile: the float64 work arrays of a tile stay in the CPU cache.
@@ -153,10 +155,20 @@ class _Geometry:
         return np.ascontiguousarray(padded[self.crop])
 
 
+def _tile(size: int, gather_dtype) -> _Tile:
+    """This thread's work arrays for tiles of up to ``size`` pixels (kept between calls)."""
+    dtype = np.dtype(gather_dtype)
+    tile = workspace(("warp", dtype.str), lambda: _Tile(size, dtype))
+    if tile.size < size:
+        tile.__init__(size, dtype)
+    return tile
+
+
 class _Tile:
     """Work arrays of one tile, reused from tile to tile."""
 
     def __init__(self, size: int, gather_dtype):
+        self.size = size
         self.c = np.empty(size)
         self.r = np.empty(size)
         self.floor_c = np.empty(size)
@@ -168,6 +180,7 @@ class _Tile:
         self.top = np.empty(size)
         self.bottom = np.empty(size)
         self.scratch = np.empty(size)
+        self.value = np.empty(size)
 
     def positions(self, geometry: _Geometry, rows: slice, n: int, width: int):
         """Fill ``index`` (top-left neighbour in the padded source), ``dc``, ``dr`` and
@@ -233,8 +246,8 @@ def _warp_uint8_rgb(image, geometry, out_shape, mode, tile_pixels):
     width = geometry.padded_cols
     out = np.empty((out_rows, out_cols, 3), dtype=np.uint8)
     rows_per_tile = max(1, tile_pixels // out_cols)
-    tile = _Tile(rows_per_tile * out_cols, np.uint32)
-    value = np.empty(rows_per_tile * out_cols)
+    tile = _tile(rows_per_tile * out_cols, np.uint32)
+    value = tile.value
     for row in range(0, out_rows, rows_per_tile):
         rows = slice(row, min(out_rows, row + rows_per_tile))
         n = (rows.stop - rows.start) * out_cols
@@ -256,7 +269,7 @@ def _warp_planes(planes, geometry, out_shape, mode, cval, tile_pixels):
     width = geometry.padded_cols
     out = np.empty((len(planes), out_rows, out_cols))
     rows_per_tile = max(1, tile_pixels // out_cols)
-    tile = _Tile(rows_per_tile * out_cols, sources[0].dtype)
+    tile = _tile(rows_per_tile * out_cols, sources[0].dtype)
     for row in range(0, out_rows, rows_per_tile):
         rows = slice(row, min(out_rows, row + rows_per_tile))
         n = (rows.stop - rows.start) * out_cols

@@ -18,7 +18,7 @@ import numpy as np
 
 from coursekit._validation import check_image, from_float, to_float
 from coursekit.augment import _colour_uint8
-from coursekit.augment._kernels import apply_lut, uint8_levels
+from coursekit.augment._kernels import apply_lut, float_to_like, uint8_levels
 from coursekit.augment._params import check_number
 
 __all__ = [
@@ -44,13 +44,7 @@ def _apply_per_value(image: np.ndarray, function) -> np.ndarray:
     """
     if image.dtype == np.uint8:
         return apply_lut(image, from_float(function(uint8_levels()), image))
-    return _float_result(function(to_float(image)), image)
-
-
-def _float_result(result: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """``from_float(result, like)`` for a float ``like``, clipping ``result`` in place."""
-    np.clip(result, 0.0, 1.0, out=result)
-    return result.astype(like.dtype, copy=False)
+    return float_to_like(function(to_float(image)), image)
 
 
 def _require_rgb(image: np.ndarray) -> np.ndarray:

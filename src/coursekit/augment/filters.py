@@ -12,7 +12,8 @@ import numbers
 
 import scipy.ndimage
 
-from coursekit._validation import check_image, check_random_state, from_float, to_float
+from coursekit._validation import check_image, check_random_state
+from coursekit.augment._kernels import as_float, float_to_like
 from coursekit.augment._params import check_number
 
 __all__ = ["gaussian_blur", "add_noise"]
@@ -98,8 +99,8 @@ def _gaussian_blur(image, sigma, channel_axis=None):
         sigmas = (sigma_rows, sigma_cols)
     if sigma_rows == 0.0 and sigma_cols == 0.0:
         return image.copy()
-    blurred = scipy.ndimage.gaussian_filter(to_float(image), sigmas, mode="nearest", truncate=4.0)
-    return from_float(blurred, image)
+    blurred = scipy.ndimage.gaussian_filter(as_float(image), sigmas, mode="nearest", truncate=4.0)
+    return float_to_like(blurred, image)
 
 
 def add_noise(image, sigma, random_state=0):
@@ -144,5 +145,5 @@ def _add_noise(image, sigma, random_state=0):
         return image.copy()
     noise = rng.standard_normal(image.shape)
     noise *= sigma
-    noise += to_float(image)
-    return from_float(noise, image)
+    noise += as_float(image)
+    return float_to_like(noise, image)
