@@ -17,6 +17,7 @@ _VERBS = (
     "coursekit.demo",
     "coursekit.grading.cli",
     "coursekit.classroom",
+    "coursekit.gradescope",
 )
 
 
