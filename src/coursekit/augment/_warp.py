@@ -48,7 +48,7 @@ from coursekit.augment._kernels import workspace
 __all__ = ["rotation_matrix", "rotate_exact", "fast_path_available"]
 
 #: Output pixels per tile: the float64 work arrays of a tile stay in the CPU cache.
-TILE_PIXELS = 16384
+TILE_PIXELS = 8192
 
 _NUMPY_PAD_MODES = {
     "reflect": "reflect",
@@ -59,13 +59,13 @@ _NUMPY_PAD_MODES = {
 }
 
 
-def _similarity(rotation: float = 0.0, translation=(0, 0)) -> np.ndarray:
-    """``SimilarityTransform(rotation=..., translation=...).params``, built the same way."""
-    matrix = np.eye(3)
+def _similarity(rotation: float = 0.0, translation=(0.0, 0.0)) -> np.ndarray:
+    """``SimilarityTransform(rotation=..., translation=...).params``: the same entries
+    (``-sin(0)`` is ``-0.0`` there too)."""
     cos_r, sin_r = math.cos(rotation), math.sin(rotation)
-    matrix[:2, :2] = [[cos_r, -sin_r], [sin_r, cos_r]]
-    matrix[0:2, 2] = translation
-    return matrix
+    return np.array(
+        [[cos_r, -sin_r, translation[0]], [sin_r, cos_r, translation[1]], [0.0, 0.0, 1.0]]
+    )
 
 
 def rotation_matrix(rows: int, cols: int, angle: float, resize: bool):
@@ -89,10 +89,10 @@ def rotation_matrix(rows: int, cols: int, angle: float, resize: bool):
     """
     if resize:
         return _rotation_matrix_resized(rows, cols, angle)
-    center = np.array((cols, rows)) / 2.0 - 0.5
-    to_centre = _similarity(translation=-center)
-    turn = _similarity(rotation=np.deg2rad(angle))
-    back = _similarity(translation=center)
+    centre = (cols / 2.0 - 0.5, rows / 2.0 - 0.5)  # np.array((cols, rows)) / 2.0 - 0.5
+    to_centre = _similarity(translation=(-centre[0], -centre[1]))
+    turn = _similarity(rotation=math.radians(angle))
+    back = _similarity(translation=centre)
     # skimage: tform3 + tform2 + tform1, and (a + b).params == b.params @ a.params.
     matrix = back @ (turn @ to_centre)
     matrix[2] = (0, 0, 1)
@@ -126,14 +126,16 @@ class _Geometry:
         rows, cols = in_shape
         out_rows, out_cols = out_shape
         # Per-column and per-row products, as in H[0] * x + H[1] * y (x: column, y: row).
-        self.cx = matrix[0, 0] * np.arange(out_cols, dtype=np.float64)
-        self.cy = matrix[0, 1] * np.arange(out_rows, dtype=np.float64)
-        self.rx = matrix[1, 0] * np.arange(out_cols, dtype=np.float64)
-        self.ry = matrix[1, 1] * np.arange(out_rows, dtype=np.float64)
+        columns = np.arange(out_cols, dtype=np.float64)
+        rows_ = np.arange(out_rows, dtype=np.float64)
+        self.cx, self.cy = matrix[0, 0] * columns, matrix[0, 1] * rows_
+        self.rx, self.ry = matrix[1, 0] * columns, matrix[1, 1] * rows_
         # An affine map takes its extremes at the corners; 2 pixels of margin absorb rounding
         # and the second neighbour (floor + 1).
-        c_corners = [(a + b) + matrix[0, 2] for a in self.cx[[0, -1]] for b in self.cy[[0, -1]]]
-        r_corners = [(a + b) + matrix[1, 2] for a in self.rx[[0, -1]] for b in self.ry[[0, -1]]]
+        m = matrix.tolist()
+        xs, ys = (0.0, out_cols - 1.0), (0.0, out_rows - 1.0)
+        c_corners = [m[0][0] * x + m[0][1] * y + m[0][2] for x in xs for y in ys]
+        r_corners = [m[1][0] * x + m[1][1] * y + m[1][2] for x in xs for y in ys]
         self.col_lo = math.floor(min(c_corners)) - 2
         self.row_lo = math.floor(min(r_corners)) - 2
         col_hi = math.floor(max(c_corners)) + 3
@@ -180,7 +182,8 @@ class _Tile:
         self.top = np.empty(size)
         self.bottom = np.empty(size)
         self.scratch = np.empty(size)
-        self.value = np.empty(size)
+        # uint8 RGB: the 3 channels of the 4 neighbours, as float64.
+        self.planes = np.empty((4, 3, size)) if self.corners[0].dtype == np.uint32 else None
 
     def positions(self, geometry: _Geometry, rows: slice, n: int, width: int):
         """Fill ``index`` (top-left neighbour in the padded source), ``dc``, ``dr`` and
@@ -247,18 +250,27 @@ def _warp_uint8_rgb(image, geometry, out_shape, mode, tile_pixels):
     out = np.empty((out_rows, out_cols, 3), dtype=np.uint8)
     rows_per_tile = max(1, tile_pixels // out_cols)
     tile = _tile(rows_per_tile * out_cols, np.uint32)
-    value = tile.value
     for row in range(0, out_rows, rows_per_tile):
         rows = slice(row, min(out_rows, row + rows_per_tile))
         n = (rows.stop - rows.start) * out_cols
         index, dc, dr, weight_c, weight_r = tile.positions(geometry, rows, n, out_cols)
         words = tile.gather(source, width, index, n)
-        channels = [word.view(np.uint8).reshape(n, 4) for word in words]
-        for channel in range(3):
-            tl, tr, bl, br = (c[:, channel] for c in channels)
-            result = tile.interpolate(tl, tr, bl, br, dc, dr, weight_c, weight_r, value[:n])
-            np.rint(result, out=result)
-            np.copyto(out[rows, :, channel], result.reshape(-1, out_cols), casting="unsafe")
+        # The three channels of the four neighbours as float64 planes (4, 3, n).
+        tl, tr, bl, br = tile.planes[:, :, :n]
+        for plane, word in zip((tl, tr, bl, br), words, strict=True):
+            np.copyto(plane, word.view(np.uint8).reshape(n, 4)[:, :3].T)
+        # (1 - dr) * ((1 - dc) * tl + dc * tr) + dr * ((1 - dc) * bl + dc * br), channel-wise.
+        tl *= weight_c
+        tr *= dc
+        tl += tr
+        bl *= weight_c
+        br *= dc
+        bl += br
+        tl *= weight_r
+        bl *= dr
+        tl += bl
+        np.rint(tl, out=tl)
+        np.copyto(out[rows].reshape(n, 3).T, tl, casting="unsafe")
     return out
 
 
