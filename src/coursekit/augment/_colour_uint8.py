@@ -21,7 +21,7 @@ from coursekit.augment._kernels import workspace
 __all__ = ["saturation", "hue"]
 
 #: Pixels per tile.
-TILE_PIXELS = 8192
+TILE_PIXELS = 16384
 
 # Weight of chroma taken off V, per channel: clip(slope * |h - centre| + intercept, 0, 1).
 _CENTRES = np.array([3.0, 2.0, 4.0])[:, np.newaxis]  # red, green, blue
@@ -75,7 +75,7 @@ def saturation(image: np.ndarray, factor: float, weights: np.ndarray) -> np.ndar
 class _HueWork:
     """Work arrays of :func:`hue` for one tile (kept per thread, see ``workspace``)."""
 
-    def __init__(self, size: int = TILE_PIXELS):
+    def __init__(self, size: int):
         self.channels = np.empty((3, size), dtype=np.int16)
         self.integers = [np.empty(size, dtype=np.int16) for _ in range(5)]
         self.masks = [np.empty(size, dtype=bool) for _ in range(2)]
@@ -109,7 +109,7 @@ def hue(image: np.ndarray, shift: float) -> np.ndarray:
     n = len(pixels)
     out = np.empty((n, 3), dtype=np.uint8)
     size = min(n, TILE_PIXELS)
-    work = workspace(("hue", TILE_PIXELS), _HueWork)
+    work = workspace(("hue", TILE_PIXELS), lambda: _HueWork(TILE_PIXELS))
     channels, weights = work.channels, work.weights
     value, low, chroma, numerator, scratch = work.integers
     red_max, green_max = work.masks

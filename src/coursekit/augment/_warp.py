@@ -270,7 +270,9 @@ def _warp_uint8_rgb(image, geometry, out_shape, mode, tile_pixels):
         bl *= dr
         tl += bl
         np.rint(tl, out=tl)
-        np.copyto(out[rows].reshape(n, 3).T, tl, casting="unsafe")
+        pixels = out[rows].reshape(n, 3)
+        for channel in range(3):  # one strided run per channel beats a transposing copy
+            np.copyto(pixels[:, channel], tl[channel], casting="unsafe")
     return out
 
 
