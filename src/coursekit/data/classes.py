@@ -13,6 +13,7 @@ __all__ = [
     "Diagnosis",
     "DIAGNOSES",
     "SITES",
+    "SITE_DIAGNOSES",
     "REQUIRED_COLUMNS",
     "METADATA_COLUMNS",
     "N_IMAGES",
@@ -55,6 +56,29 @@ SITES = MappingProxyType(
         "vidir_modern": 3363,
         "rosendahl": 2259,
         "vienna_dias": 439,
+    }
+)
+
+#: site -> diagnosis code -> number of images: each source's very different case mix.
+#: Counted in the ``dataset`` and ``dx`` columns of the published metadata file
+#: (HAM10000_metadata, Harvard Dataverse doi:10.7910/DVN/DBW86T, the version with a
+#: ``dataset`` column); rows add up to :data:`SITES`, columns to the counts of
+#: :data:`DIAGNOSES`. vidir_molemax is almost all naevi under digital follow-up;
+#: rosendahl (a skin cancer practice in Queensland) has most akiec, bcc and bkl.
+SITE_DIAGNOSES = MappingProxyType(
+    {
+        "vidir_molemax": MappingProxyType(
+            {"nv": 3720, "mel": 24, "bkl": 124, "bcc": 2, "akiec": 0, "vasc": 54, "df": 30}
+        ),
+        "vidir_modern": MappingProxyType(
+            {"nv": 1832, "mel": 680, "bkl": 475, "bcc": 211, "akiec": 32, "vasc": 82, "df": 51}
+        ),
+        "rosendahl": MappingProxyType(
+            {"nv": 803, "mel": 342, "bkl": 490, "bcc": 296, "akiec": 295, "vasc": 3, "df": 30}
+        ),
+        "vienna_dias": MappingProxyType(
+            {"nv": 350, "mel": 67, "bkl": 10, "bcc": 5, "akiec": 0, "vasc": 3, "df": 4}
+        ),
     }
 )
 

@@ -13,7 +13,7 @@ from .errors import DatasetError, MetadataError
 from .images import find_images
 from .loader import _load
 from .metadata import find_metadata_file
-from .synthetic import synthetic_ham10000
+from .synthetic import TWIN_VERSION, synthetic_ham10000
 
 __all__ = ["cache_dir", "dataset_root", "is_synthetic", "load_dataset", "synthetic_root"]
 
@@ -40,9 +40,11 @@ def synthetic_root() -> Path:
 
     The twin (700 images, seed 0) is written to a temporary folder beside the
     final one and renamed into place, so an interrupted run never leaves a
-    half-made folder that looks complete.
+    half-made folder that looks complete. The folder's name carries
+    :data:`~coursekit.data.synthetic.TWIN_VERSION`, so a twin painted by an
+    older version is never reused.
     """
-    name = f"ham10000-synthetic-v1-n{SYNTHETIC_N_IMAGES}-seed{SYNTHETIC_SEED}"
+    name = f"ham10000-synthetic-v{TWIN_VERSION}-n{SYNTHETIC_N_IMAGES}-seed{SYNTHETIC_SEED}"
     if SYNTHETIC_SIZE != (450, 600):
         name += f"-{SYNTHETIC_SIZE[0]}x{SYNTHETIC_SIZE[1]}"
     final = cache_dir() / name
@@ -52,7 +54,9 @@ def synthetic_root() -> Path:
     temporary = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
     try:
         synthetic_ham10000(
-            temporary, n_images=SYNTHETIC_N_IMAGES, seed=SYNTHETIC_SEED, size=SYNTHETIC_SIZE
+            temporary, n_images=SYNTHETIC_N_IMAGES, seed=SYNTHETIC_SEED, size=SYNTHETIC_SIZE,
+            description=f"Making the synthetic HAM10000 twin ({SYNTHETIC_N_IMAGES} images) in "
+            f"{final}. This happens once: later runs reuse it.",
         )
         try:
             temporary.rename(final)
@@ -92,7 +96,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
         The folder: ``root``; else ``$COURSEKIT_DATA``; else ``<cache>/ham10000``
         when it holds a copy (``<cache>`` is ``$COURSEKIT_CACHE`` or
         ``pooch.os_cache("coursekit")``); else the synthetic twin, made once
-        into ``<cache>/ham10000-synthetic-v1-n700-seed0``.
+        into ``<cache>/ham10000-synthetic-v2-n700-seed0``.
     is_real : bool
         False for the synthetic twin (also when ``root`` points at one).
 

@@ -1,49 +1,114 @@
-"""Paint dermoscopy-like lesion images for the synthetic HAM10000 twin.
+"""Paint dermoscopy-like photographs of skin lesions for the synthetic HAM10000 twin.
 
-A lesion is painted once, in its own frame, from a seed of its own (so that the
-same lesion photographed again looks the same); each photograph then places it
-on skin with a slight shift, rotation and change of scale, and the acquisition
-site adds its colour cast, illumination and vignetting. Every quantity is
-drawn from the generators passed in: the same seeds give the same pixels.
+A photograph is made in three steps, each drawn from its own generator:
 
-Class appearance follows the dermoscopy textbook loosely:
+1. **the lesion**, painted once in its own frame from the lesion's generator, so that
+   every photograph of one lesion shows the same lesion (table below);
+2. **the patient and the framing**: skin tone and texture, where the lesion lies, its
+   angle and scale, hairs, uneven light;
+3. **the camera** of the acquisition site (:data:`SITE_CAMERAS`): a per-channel white
+   balance and an exposure -- both multiplicative, as a light source and a sensor are,
+   and drifting a little from photograph to photograph -- then mild vignetting,
+   sometimes the dark round field of view of a contact dermoscope, sensor grain.
 
-==========  ==================================================================
-nv          round, even brown, fine pigment network, sharp regular border
-mel         larger, asymmetric irregular border, dark brown/black/blue-grey
-bkl         light brown, waxy, fissures, milia-like white and comedo-like dots
-bcc         pinkish translucent, branching (arborising) red vessels, grey nests
-akiec       red, scaly white-yellow surface, ill-defined border
-vasc        red to purple lobules separated by darker septa
-df          small, brown delicate rim with a pale scar-like centre
-==========  ==================================================================
+Class appearance follows the dermoscopy literature (e.g. Argenziano et al., J Am Acad
+Dermatol 48:679, 2003; Marghoob & Braun, Arch Dermatol 146:426, 2010), but every class
+varies widely in size, darkness and pattern, and most lesions are brown: as in
+HAM10000, a collection of *pigmented* lesions, thumbnails tell the diagnoses apart
+only weakly.
+
+==========  =============================================================================
+nv          one or two browns, light to dark; regular network fading at the edge, regular
+            globules, or homogeneous; round and symmetric with a sharp regular border
+mel         larger and asymmetric, irregular notched border; several colours: light and
+            dark brown, black blotch, blue-grey veil, whitish regression, red areas;
+            broad atypical network, irregular dots and streaks at the periphery
+bkl         tan to dark brown with a sharp "moth-eaten" border; seborrhoeic keratosis
+            (fissures and ridges, white milia-like cysts, dark comedo-like openings), solar
+            lentigo (light, homogeneous, faint network) or lichen-planus-like keratosis
+            (grey-brown granules on pink)
+bcc         translucent pink-white; sharp branching (arborising) red vessels; blue-grey
+            ovoid nests and globules; sometimes a dark red-brown crust (ulceration)
+akiec       pink-red erythema around white-yellow follicular openings (strawberry
+            pattern), white-yellow scale, ill-defined border; sometimes grey-brown dots
+vasc        sharply bounded red, maroon or blue-purple lacunae separated by paler septa
+df          small; delicate light-brown network at the periphery around a central
+            white scar-like patch
+==========  =============================================================================
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-__all__ = ["SITE_LOOKS", "paint_image"]
+__all__ = ["Camera", "SITE_CAMERAS", "paint_image"]
 
-_MAX_PATCH = 224  # lesion canvas (pixels) for full-size images; smaller images use less
-_EXTENT = 3.2  # canvas width in lesion radii
 
-#: site -> colour multiplier (R, G, B), illumination gain, vignetting strength, dark
-#: dermoscope border, desaturation. Strong on purpose: on the real data set, simple colour
-#: statistics separate the acquisition sites better than the diagnoses.
-SITE_LOOKS = {
-    "vidir_molemax": ((1.12, 0.86, 0.90), 1.02, 0.30, False, 0.0),
-    "vidir_modern": ((0.88, 0.92, 1.16), 1.10, 0.10, False, 0.0),
-    "rosendahl": ((1.04, 1.00, 0.70), 0.88, 0.25, True, 0.0),
-    "vienna_dias": ((0.86, 1.02, 0.92), 0.72, 0.55, False, 0.45),
+class Camera(NamedTuple):
+    """How one acquisition site's camera renders a scene (all factors multiplicative)."""
+
+    white_balance: tuple
+    """Gain of the red, green and blue channels: the colour of the light and the sensor."""
+    exposure: float
+    """Overall gain (brightness)."""
+    drift: tuple
+    """Standard deviation of the per-photograph change of each channel's log gain (R, G, B)."""
+    exposure_drift: float
+    """Standard deviation of the per-photograph change of the log exposure."""
+    field_of_view: float
+    """Share of photographs showing the dark round field of view of a contact dermoscope."""
+
+
+#: Acquisition site (``dataset`` column) -> :class:`Camera`. Set so that the twin's mean
+#: colour and spread per site, and how well clustering finds the sites, match measurements
+#: on real HAM10000 images (see :mod:`coursekit.data.synthetic`).
+SITE_CAMERAS = {
+    "vidir_molemax": Camera((1.06, 0.85, 0.85), 1.04, (0.04, 0.08, 0.08), 0.05, 0.02),
+    "vidir_modern": Camera((0.935, 1.02, 1.05), 1.04, (0.05, 0.05, 0.05), 0.05, 0.06),
+    "rosendahl": Camera((0.95, 1.04, 1.02), 1.04, (0.05, 0.05, 0.05), 0.05, 0.06),
+    "vienna_dias": Camera((0.995, 0.935, 0.96), 1.10, (0.08, 0.08, 0.08), 0.14, 0.08),
 }
 
-# Lesion radius as a fraction of the image height, per class (low, high).
+_EXTENT = 3.2  # lesion canvas width in lesion radii
+_MAX_PATCH = 192  # lesion canvas (pixels) for full-size images; smaller images use less
+
+# Lesion radius as a fraction of the image height, per class (low, high): wide, overlapping.
 _RADIUS = {
-    "nv": (0.20, 0.32), "mel": (0.30, 0.44), "bkl": (0.24, 0.38), "bcc": (0.20, 0.34),
-    "akiec": (0.24, 0.40), "vasc": (0.12, 0.22), "df": (0.11, 0.18),
+    "nv": (0.14, 0.38), "mel": (0.15, 0.40), "bkl": (0.16, 0.40), "bcc": (0.15, 0.36),
+    "akiec": (0.20, 0.44), "vasc": (0.10, 0.26), "df": (0.10, 0.22),
 }  # fmt: skip
+
+# Mean redness of the surrounding skin, per class (see _skin_tone).
+_SUN_DAMAGE = {"nv": 0.0, "mel": 0.03, "bkl": 0.06, "bcc": 0.09, "akiec": 0.12, "vasc": 0.03,
+               "df": 0.01}  # fmt: skip
+
+# Colours as a neutral camera sees them (RGB in [0, 1]).
+_LIGHT_BROWN = (0.82, 0.55, 0.47)
+_BROWN = (0.68, 0.40, 0.34)
+_DARK_BROWN = (0.50, 0.27, 0.24)
+_BLACK = (0.27, 0.15, 0.16)
+_BLUE_GREY = (0.46, 0.49, 0.58)
+_WHITE = (0.93, 0.89, 0.89)
+_PINK = (0.91, 0.62, 0.64)
+_RED = (0.76, 0.20, 0.24)
+_YELLOW_WHITE = (0.95, 0.91, 0.80)
+
+
+class _Frame(NamedTuple):
+    """The lesion canvas: coordinates, outline and shared random fields."""
+
+    rng: np.random.Generator
+    shape: tuple
+    u: np.ndarray  # x, in lesion radii from the centre
+    v: np.ndarray  # y, in lesion radii
+    r: np.ndarray  # distance from the centre relative to the (irregular) border: 1 on it
+    low: np.ndarray  # smooth noise, ~4 bumps across
+    mid: np.ndarray  # ~14 bumps across
+    fine: np.ndarray  # ~50 bumps across
+    px: float  # canvas pixels per lesion radius
 
 
 def _noise(rng, shape, cells) -> np.ndarray:
@@ -70,55 +135,225 @@ def _smoothstep(edge0, edge1, x) -> np.ndarray:
     return t * t * (3 - 2 * t)
 
 
-def _dots(rng, shape, centres_mask, n, radius, blur) -> np.ndarray:
-    """``n`` dots of ``radius`` pixels at random places where ``centres_mask`` is True."""
+def _mix(base, colour, weight):
+    """Blend ``base`` towards ``colour`` by ``weight`` (float32 throughout, for speed)."""
+    weight = np.asarray(weight, np.float32)[..., None]
+    return base + (np.asarray(colour, np.float32) - base) * weight
+
+
+def _jitter(rng, colour, spread=0.08):
+    """A colour varied in brightness and slightly in hue, as pigment depth varies."""
+    colour = np.asarray(colour, np.float32) * rng.uniform(1 - spread, 1 + spread)
+    return np.clip(colour + rng.normal(0, spread / 4, 3), 0, 1).astype(np.float32)
+
+
+def _layer(shape) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     layer = Image.new("L", (shape[1], shape[0]), 0)
-    draw = ImageDraw.Draw(layer)
-    ys, xs = np.nonzero(centres_mask)
-    if len(ys):
-        pick = rng.integers(0, len(ys), size=n)
-        for y, x in zip(ys[pick], xs[pick], strict=True):
-            r = radius * rng.uniform(0.6, 1.4)
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
+    return layer, ImageDraw.Draw(layer)
+
+
+def _as_weight(layer, blur) -> np.ndarray:
     if blur:
         layer = layer.filter(ImageFilter.GaussianBlur(blur))
     return np.asarray(layer, dtype=np.float32) / 255.0
 
 
-def _branches(rng, shape, starts, depth, length, width) -> np.ndarray:
+def _points(frame, where, n):
+    """``n`` random canvas points (x, y) where the boolean mask ``where`` is True."""
+    ys, xs = np.nonzero(where)
+    if not len(ys):
+        return np.zeros((0, 2))
+    pick = frame.rng.integers(0, len(ys), size=n)
+    return np.column_stack([xs[pick], ys[pick]]).astype(float)
+
+
+def _dots(frame, where, n, radius, blur=0.8, elongation=1.0) -> np.ndarray:
+    """Round (or, with ``elongation`` > 1, ovoid) dots of about ``radius`` canvas pixels."""
+    layer, draw = _layer(frame.shape)
+    rng = frame.rng
+    for x, y in _points(frame, where, n):
+        r = radius * rng.uniform(0.6, 1.4)
+        a, b = r * elongation, r
+        t = rng.uniform(0, np.pi)
+        angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+        ex, ey = a * np.cos(angles), b * np.sin(angles)
+        poly = np.column_stack([x + ex * np.cos(t) - ey * np.sin(t),
+                                y + ex * np.sin(t) + ey * np.cos(t)])  # fmt: skip
+        draw.polygon([tuple(p) for p in poly], fill=255)
+    return _as_weight(layer, blur)
+
+
+def _branches(frame, starts, depth, length, width) -> np.ndarray:
     """Branching (arborising) vessel-like lines from each start point."""
-    layer = Image.new("L", (shape[1], shape[0]), 0)
-    draw = ImageDraw.Draw(layer)
+    layer, draw = _layer(frame.shape)
+    rng = frame.rng
     stack = [(x, y, rng.uniform(0, 2 * np.pi), length, width, depth) for x, y in starts]
     while stack:
         x, y, angle, step, w, level = stack.pop()
         points = [(x, y)]
         for _ in range(4):  # a wiggly segment
-            angle += rng.normal(0, 0.25)
+            angle += rng.normal(0, 0.3)
             x, y = x + np.cos(angle) * step / 4, y + np.sin(angle) * step / 4
             points.append((x, y))
         draw.line(points, fill=255, width=max(1, round(w)))
         if level > 0:
             for turn in (-1, 1):
                 stack.append(
-                    (x, y, angle + turn * rng.uniform(0.3, 0.8), step * 0.7, w * 0.65, level - 1)
+                    (x, y, angle + turn * rng.uniform(0.3, 0.9), step * 0.7, w * 0.7, level - 1)
                 )
-    return np.asarray(layer.filter(ImageFilter.GaussianBlur(1.0)), dtype=np.float32) / 255.0
+    return _as_weight(layer, 0.6)
 
 
-def _mix(base, colour, weight):
-    """Blend ``base`` towards ``colour`` by ``weight`` (float32 throughout, for speed)."""
-    weight = weight[..., None].astype(np.float32, copy=False)
-    return base + (np.asarray(colour, np.float32) - base) * weight
+def _streaks(frame, n, length) -> np.ndarray:
+    """Radial streaks (pseudopods) starting near the border."""
+    layer, draw = _layer(frame.shape)
+    rng, centre = frame.rng, frame.shape[0] / 2
+    for angle in rng.uniform(0, 2 * np.pi, size=n):
+        start = centre + np.array([np.cos(angle), np.sin(angle)]) * frame.px * 0.75
+        end = start + np.array([np.cos(angle), np.sin(angle)]) * length * rng.uniform(0.6, 1.2)
+        draw.line([tuple(start), tuple(end)], fill=255, width=max(1, round(frame.px * 0.04)))
+    return _as_weight(layer, 0.8)
 
 
-def _shape(rng, dx, rho, phi):
-    """Lesion outline: radius as a function of angle, irregular by class; returns rho / r(phi)."""
-    amplitude = {"nv": 0.04, "mel": 0.14, "bkl": 0.09, "bcc": 0.10, "akiec": 0.12,
-                 "vasc": 0.06, "df": 0.04}[dx]  # fmt: skip
+def _fill(frame, colour) -> np.ndarray:
+    return np.broadcast_to(np.asarray(colour, np.float32), frame.shape + (3,)).copy()
+
+
+def _nevus(f):
+    rng = f.rng
+    base = _jitter(rng, _mix(np.float32(_BROWN), _LIGHT_BROWN, rng.uniform(-0.9, 1.0)), 0.15)
+    rgb = _fill(f, base) * (0.9 + 0.2 * f.low[..., None])
+    rgb = _mix(rgb, base * 0.75, rng.uniform(0, 0.6) * _smoothstep(0.8, 0.1, f.r))  # darker centre
+    pattern = rng.choice(["network", "globules", "homogeneous"], p=[0.55, 0.25, 0.2])
+    if pattern == "network":
+        net = _lines(f.mid, 6, 0.13) * _smoothstep(1.0, 0.4, f.r)  # fades at the edge
+        rgb = _mix(rgb, base * 0.6, 0.6 * net)
+    elif pattern == "globules":
+        rgb = _mix(rgb, base * 0.6, _dots(f, f.r < 0.85, 50, f.px * 0.05))
+    return rgb, 0.08, 1.0
+
+
+def _melanoma(f):
+    rng = f.rng
+    base = _jitter(rng, _mix(np.float32(_BROWN), _LIGHT_BROWN, rng.uniform(-0.3, 0.8)), 0.12)
+    rgb = _fill(f, base) * (0.85 + 0.3 * f.low[..., None])
+    blotch = _noise(rng, f.shape, 3) * _smoothstep(1.0, 0.5, f.r)
+    dark = _jitter(rng, _mix(np.float32(_DARK_BROWN), _BLACK, rng.random()))
+    rgb = _mix(rgb, dark, _smoothstep(rng.uniform(0.3, 0.6), 0.65, blotch))  # eccentric blotch
+    if rng.random() < 0.45:  # blue-white veil or grey regression
+        veil = _smoothstep(0.55, 0.7, _noise(rng, f.shape, 4)) * (f.r < 0.9)
+        rgb = _mix(rgb, _jitter(rng, _BLUE_GREY), 0.85 * veil)
+    if rng.random() < 0.4:  # whitish scar-like regression
+        rgb = _mix(rgb, _WHITE, 0.7 * _smoothstep(0.62, 0.78, _noise(rng, f.shape, 5)))
+    if rng.random() < 0.3:  # red areas
+        rgb = _mix(rgb, _RED, 0.5 * _smoothstep(0.62, 0.8, f.fine))
+    rgb = _mix(rgb, _mix(np.float32(_LIGHT_BROWN), _BROWN, 0.3),
+               0.7 * _smoothstep(0.45, 0.25, f.low))  # light patches  # fmt: skip
+    net = _lines(f.mid, 4, 0.15) * _smoothstep(1.0, 0.5, f.r)
+    rgb = _mix(rgb, _DARK_BROWN, rng.uniform(0.2, 0.6) * net)  # atypical broad network
+    rim = (f.r > 0.65) & (f.r < 1.05)
+    rgb = _mix(rgb, _BLACK, _dots(f, rim, rng.integers(10, 50), f.px * 0.03, 0.7))
+    if rng.random() < 0.4:
+        rgb = _mix(rgb, _DARK_BROWN, _streaks(f, rng.integers(4, 12), f.px * 0.3))
+    return rgb, 0.04, 1.0
+
+
+def _keratosis(f):
+    rng = f.rng
+    kind = rng.choice(["seborrhoeic", "lentigo", "lichenoid"], p=[0.5, 0.3, 0.2])
+    if kind == "lentigo":
+        base = _jitter(rng, _LIGHT_BROWN, 0.12)
+        rgb = _fill(f, base) * (0.92 + 0.16 * f.low[..., None])
+        rgb = _mix(rgb, base * 0.8, 0.35 * _lines(f.mid, 5, 0.1))  # faint network
+        return rgb, 0.03, 0.9
+    if kind == "lichenoid":
+        rgb = _fill(f, _jitter(rng, _mix(np.float32(_PINK), _LIGHT_BROWN, 0.5), 0.1))
+        grains = _dots(f, f.r < 0.95, rng.integers(80, 200), f.px * 0.025, 0.6)
+        return _mix(rgb, _jitter(rng, _mix(np.float32(_BLUE_GREY), _BROWN, 0.5)), grains), 0.06, 0.9
+    base = _jitter(rng, _mix(np.float32(_LIGHT_BROWN), _DARK_BROWN, rng.uniform(0, 0.9)), 0.12)
+    rgb = _fill(f, base) * (0.85 + 0.3 * f.low[..., None])
+    rgb = _mix(rgb, base * 0.6, 0.5 * _lines(f.mid, 4, 0.09))  # fissures and ridges
+    rgb = _mix(rgb, _WHITE, _dots(f, f.r < 0.9, rng.integers(8, 30), f.px * 0.03))  # milia-like
+    rgb = _mix(rgb, _BLACK, 0.8 * _dots(f, f.r < 0.9, rng.integers(5, 20), f.px * 0.035))
+    rgb = rgb + 0.08 * _smoothstep(0.7, 0.95, f.fine)[..., None]  # waxy sheen
+    return rgb, 0.025, 1.0
+
+
+def _basal_cell(f):
+    rng = f.rng
+    rgb = _fill(f, _jitter(rng, _mix(np.float32(_PINK), _WHITE, rng.uniform(-0.2, 0.3)), 0.06))
+    rgb = rgb * (0.93 + 0.14 * f.low[..., None])
+    nests = _dots(f, f.r < 0.8, rng.integers(2, 9), f.px * 0.12, 1.5, elongation=1.6)
+    globules = _dots(f, f.r < 0.9, rng.integers(0, 25), f.px * 0.035, 0.8)
+    pigment = _jitter(rng, _mix(np.float32(_BLUE_GREY), _DARK_BROWN, rng.uniform(0, 0.5)))
+    rgb = _mix(rgb, pigment, np.maximum(0.9 * nests, 0.8 * globules))
+    starts = _points(f, f.r < 0.7, rng.integers(2, 6))
+    vessels = _branches(f, starts, 4, f.px * 0.55, max(1.0, f.px * 0.05))
+    rgb = _mix(rgb, _jitter(rng, _RED, 0.1), 0.9 * vessels)
+    if rng.random() < 0.3:  # ulceration: a dark red-brown crust
+        crust = _smoothstep(0.7, 0.8, _noise(rng, f.shape, 4)) * (f.r < 0.7)
+        rgb = _mix(rgb, (0.40, 0.12, 0.10), crust)
+    return rgb, 0.08, 0.85
+
+
+def _actinic(f):
+    rng = f.rng
+    erythema = _jitter(rng, _mix(np.float32(_PINK), _RED, rng.uniform(0.2, 0.6)), 0.08)
+    rgb = _fill(f, erythema) * (0.88 + 0.24 * f.low[..., None])
+    rgb = _mix(rgb, _mix(np.float32(_RED), erythema, 0.3), 0.5 * _lines(f.mid, 9, 0.12))
+    spacing = f.px * rng.uniform(0.18, 0.28)  # mean distance between follicles
+    n = int((f.shape[0] / spacing) ** 2)
+    openings = _dots(f, f.r < 1.0, n, spacing * 0.11, 0.7)
+    rgb = _mix(rgb, _YELLOW_WHITE, 0.8 * openings)  # strawberry pattern
+    if rng.random() < 0.5:  # white-yellow surface scale
+        scale = _smoothstep(0.65, 0.85, _octaves(rng, f.shape, 30, 2)) * (f.r < 0.9)
+        rgb = _mix(rgb, _YELLOW_WHITE, rng.uniform(0.4, 0.9) * scale)
+    if rng.random() < 0.35:  # pigmented actinic keratosis
+        rgb = _mix(rgb, _mix(np.float32(_BROWN), _BLUE_GREY, 0.4),
+                   0.8 * _dots(f, f.r < 0.9, rng.integers(20, 60), f.px * 0.03))  # fmt: skip
+    return rgb, 0.25, 0.9
+
+
+def _vascular(f):
+    rng = f.rng
+    septa = _jitter(rng, _mix(np.float32(_PINK), _WHITE, 0.3), 0.08)
+    rgb = _fill(f, septa)
+    hue = rng.uniform(0, 1)  # red, maroon or blue-purple
+    thrombosed = rng.random() < 0.25
+    for shade in range(3):  # three groups of lacunae, each a little different
+        lacunae = _dots(f, f.r < 0.75, rng.integers(2, 6), f.px * rng.uniform(0.14, 0.28), 1.2)
+        colour = np.float32([0.70 - 0.35 * hue, 0.08 + 0.06 * hue, 0.18 + 0.25 * hue])
+        if thrombosed and shade == 2:
+            colour = np.float32(_BLACK) * 1.3
+        rgb = _mix(rgb, _jitter(rng, colour, 0.15), 0.95 * lacunae)
+    rgb = rgb * (0.9 + 0.2 * f.fine[..., None])
+    return rgb, 0.05, 1.0
+
+
+def _dermatofibroma(f):
+    rng = f.rng
+    base = _jitter(rng, _mix(np.float32(_LIGHT_BROWN), _BROWN, rng.uniform(0, 0.7)), 0.12)
+    rgb = _fill(f, base)
+    rgb = _mix(rgb, base * 0.7, 0.55 * _lines(f.mid, 6, 0.15))  # delicate network
+    centre = _smoothstep(0.6, 0.25, f.r * (0.8 + 0.4 * f.low))
+    rgb = _mix(rgb, _jitter(rng, _WHITE, 0.05), rng.uniform(0.6, 0.95) * centre)
+    if rng.random() < 0.3:
+        rgb = _mix(rgb, _PINK, 0.4 * _smoothstep(0.9, 0.5, f.r))
+    return rgb, 0.25, 1.0
+
+
+_PAINTERS = {"nv": _nevus, "mel": _melanoma, "bkl": _keratosis, "bcc": _basal_cell,
+             "akiec": _actinic, "vasc": _vascular, "df": _dermatofibroma}  # fmt: skip
+_IRREGULARITY = {"nv": 0.04, "mel": 0.16, "bkl": 0.09, "bcc": 0.10, "akiec": 0.12,
+                 "vasc": 0.07, "df": 0.04}  # fmt: skip
+
+
+def _outline(rng, dx, rho, phi):
+    """Border radius as a function of angle, irregular by class; returns ``rho / r(phi)``."""
+    amplitude = _IRREGULARITY[dx]
     radius = np.ones_like(phi)
-    for k in range(1, 9):
-        a = amplitude * rng.uniform(0.3, 1.0) / (1 + 0.35 * k) * (1.3 if dx == "mel" else 1.0)
+    for k in range(1, 8):
+        a = amplitude * rng.uniform(0.3, 1.0) / (1 + 0.35 * k)
         radius += a * np.cos(k * phi + rng.uniform(0, 2 * np.pi))
     if dx == "mel":  # fine notches of an irregular border
         for k in rng.integers(10, 24, size=3):
@@ -129,100 +364,37 @@ def _shape(rng, dx, rho, phi):
 def _paint_lesion(rng, dx, patch):
     """Paint a lesion on a ``patch`` x ``patch`` canvas in its own frame.
 
-    Returns RGB in [0, 1] and opacity in [0, 1]; the border lies about
+    Returns RGB in [0, 1] and opacity in [0, 1] (float32); the border lies about
     ``patch / _EXTENT`` pixels from the centre.
     """
     shape = (patch, patch)
     axis = np.linspace(-_EXTENT / 2, _EXTENT / 2, patch, dtype=np.float32)
     u, v = np.meshgrid(axis, axis)
-    aspect = rng.uniform(1.0, 1.35)
+    aspect = rng.uniform(1.0, 1.35 if dx != "mel" else 1.6)
     rho, phi = np.hypot(u / aspect, v * aspect**0.3), np.arctan2(v, u)
-    r = _shape(rng, dx, rho, phi)
-    inside = r < 1
-    low, mid = _octaves(rng, shape, 4), _octaves(rng, shape, 14)
-    fine = _noise(rng, shape, 60)
-    px = patch / _EXTENT  # pixels per lesion radius
+    r = _outline(rng, dx, rho, phi).astype(np.float32)
+    frame = _Frame(rng, shape, u, v, r, _octaves(rng, shape, 4), _octaves(rng, shape, 14),
+                   _noise(rng, shape, 50), patch / _EXTENT)  # fmt: skip
+    rgb, edge, translucency = _PAINTERS[dx](frame)
+    opacity = _smoothstep(1 + edge, 1 - edge, r + 0.04 * (frame.fine - 0.5)) * translucency
+    return np.clip(rgb, 0, 1).astype(np.float32), opacity.astype(np.float32)
 
-    if dx == "nv":
-        brown = np.array([0.55, 0.33, 0.20]) * rng.uniform(0.8, 1.15)
-        rgb = np.broadcast_to(brown, shape + (3,)).astype(np.float32)
-        rgb = rgb * (0.85 + 0.3 * r[..., None]) * (0.9 + 0.2 * low[..., None])
-        net = _lines(mid, 7, 0.12) * _smoothstep(1.0, 0.3, r)
-        rgb = _mix(rgb, brown * 0.55, 0.6 * net)
-        if rng.random() < 0.4:  # globular nevus
-            rgb = _mix(rgb, brown * 0.6, _dots(rng, shape, r < 0.85, 60, px * 0.04, 1.0))
-        edge = 0.06
-    elif dx == "mel":
-        rgb = np.broadcast_to(np.float32([0.42, 0.24, 0.15]), shape + (3,)).copy()
-        rgb = _mix(rgb, (0.12, 0.08, 0.07), _smoothstep(0.55, 0.75, low))  # black blotch
-        rgb = _mix(rgb, (0.36, 0.40, 0.50), 0.8 * _smoothstep(0.55, 0.7, mid) * (r < 0.8))  # veil
-        rgb = _mix(rgb, (0.68, 0.46, 0.33), _smoothstep(0.6, 0.3, low) * 0.7)  # light patches
-        rgb = _mix(rgb, (0.70, 0.30, 0.28), 0.5 * _smoothstep(0.62, 0.8, fine))  # red areas
-        net = _lines(mid, 5, 0.12) * _smoothstep(1.0, 0.6, r)
-        rgb = _mix(rgb, (0.15, 0.09, 0.07), 0.45 * net)  # atypical broad network
-        dots = _dots(rng, shape, (r > 0.6) & (r < 1.05), 40, px * 0.03, 1.0)
-        rgb = _mix(rgb, (0.10, 0.07, 0.08), dots)
-        edge = 0.04
-    elif dx == "bkl":
-        rgb = np.broadcast_to(np.float32([0.66, 0.47, 0.32]), shape + (3,)).copy()
-        rgb = rgb * (0.85 + 0.3 * low[..., None])
-        rgb = _mix(rgb, (0.40, 0.26, 0.17), 0.45 * _lines(mid, 4, 0.09))  # fissures
-        rgb = _mix(rgb, (0.92, 0.88, 0.80), _dots(rng, shape, inside, 25, px * 0.025, 0.8))
-        rgb = _mix(rgb, (0.25, 0.17, 0.12), _dots(rng, shape, inside, 15, px * 0.03, 0.8))
-        rgb = rgb + 0.12 * _smoothstep(0.7, 0.95, fine)[..., None]  # waxy sheen
-        edge = 0.03
-    elif dx == "bcc":
-        rgb = np.broadcast_to(np.float32([0.86, 0.62, 0.62]), shape + (3,)).copy()
-        rgb = rgb * (0.92 + 0.16 * low[..., None])
-        rgb = _mix(rgb, (0.45, 0.47, 0.55), 0.8 * _smoothstep(0.62, 0.72, mid) * (r < 0.85))
-        ys, xs = np.nonzero(r < 0.7)
-        pick = rng.integers(0, len(ys), size=rng.integers(3, 6))
-        vessels = _branches(rng, shape, list(zip(xs[pick], ys[pick], strict=True)), 4,
-                            px * 0.5, px * 0.05)  # fmt: skip
-        rgb = _mix(rgb, (0.72, 0.10, 0.14), 0.9 * vessels)
-        edge = 0.10
-    elif dx == "akiec":
-        rgb = np.broadcast_to(np.float32([0.82, 0.42, 0.38]), shape + (3,)).copy()
-        rgb = rgb * (0.85 + 0.3 * low[..., None])
-        scale = _smoothstep(0.6, 0.8, _octaves(rng, shape, 45, 2)) * (r < 0.9)
-        rgb = _mix(rgb, (0.93, 0.90, 0.78), 0.85 * scale)
-        rgb = _mix(rgb, (0.97, 0.93, 0.88), _dots(rng, shape, inside, 30, px * 0.02, 0.6))
-        edge = 0.30
-    elif dx == "vasc":
-        rgb = np.broadcast_to(np.float32([0.35, 0.08, 0.16]), shape + (3,)).copy()  # septa
-        lobules = np.zeros(shape, np.float32)
-        for _ in range(rng.integers(5, 10)):
-            cy, cx = rng.uniform(-0.6, 0.6, size=2)
-            radius = rng.uniform(0.25, 0.45)
-            lobule = _smoothstep(1.0, 0.75, np.hypot(u - cx, v - cy) / radius)
-            colour = (rng.uniform(0.55, 0.8), rng.uniform(0.05, 0.15), rng.uniform(0.15, 0.4))
-            rgb = _mix(rgb, colour, lobule * (1 - lobules))
-            lobules = np.maximum(lobules, lobule)
-        rgb = rgb * (0.9 + 0.2 * fine[..., None])
-        edge = 0.05
-    elif dx == "df":
-        rgb = np.broadcast_to(np.float32([0.58, 0.38, 0.27]), shape + (3,)).copy()
-        rgb = _mix(rgb, (0.45, 0.28, 0.20), 0.5 * _lines(mid, 6, 0.15))
-        centre = _smoothstep(0.55, 0.2, r * (0.8 + 0.4 * low))
-        rgb = _mix(rgb, (0.93, 0.86, 0.80), 0.9 * centre)
-        edge = 0.30
-    else:  # pragma: no cover - callers pass codes of DIAGNOSES
-        raise ValueError(f"unknown dx {dx!r}")
-    opacity = _smoothstep(1 + edge, 1 - edge, r + 0.04 * (fine - 0.5))
-    if dx in ("bcc", "akiec"):
-        opacity *= 0.88  # translucent: skin shows through
-    return np.clip(rgb, 0, 1), opacity
+
+def _skin_tone(rng, dx):
+    """The patient's skin through a dermoscope: pink-beige, lighter or darker, and more or
+    less red -- redder on average around keratinocyte lesions (akiec, bcc, bkl), which grow
+    on chronically sun-damaged skin."""
+    tone = np.float32([0.865, 0.72, 0.76]) * rng.uniform(0.9, 1.03)
+    redness = max(-0.02, rng.normal(_SUN_DAMAGE[dx], 0.045))  # never greener than the base
+    return tone + np.float32([0.3, -1.0, -0.8]) * redness
 
 
 def _skin(rng, shape, tone):
-    """Skin background: tone with mottling, faint furrows and blotchy redness."""
-    low, mid = _octaves(rng, shape, 5, 2), _noise(rng, shape, 40)
-    rgb = np.broadcast_to(np.asarray(tone, np.float32), shape + (3,)) * (
-        0.9 + 0.2 * low[..., None]
-    )
-    rgb = _mix(rgb, (0.85, 0.45, 0.45), 0.25 * _smoothstep(0.5, 0.8, _noise(rng, shape, 6)))
-    rgb = rgb * (1 - 0.07 * _lines(mid, 3, 0.05)[..., None])
-    return rgb
+    """Skin of one photograph: ``tone``, mottled, with furrows and blotchy redness."""
+    low, furrows = _octaves(rng, shape, 5, 2), _noise(rng, shape, 30)
+    rgb = np.broadcast_to(tone, shape + (3,)) * (0.93 + 0.14 * low[..., None])
+    rgb = _mix(rgb, (0.88, 0.52, 0.56), 0.3 * _smoothstep(0.5, 0.85, _noise(rng, shape, 6)))
+    return rgb * (1 - 0.06 * _lines(furrows, 3, 0.05)[..., None])
 
 
 def _hairs(rng, shape) -> np.ndarray:
@@ -241,21 +413,33 @@ def _hairs(rng, shape) -> np.ndarray:
     return np.asarray(layer.filter(ImageFilter.GaussianBlur(0.7)), dtype=np.float32) / 255.0
 
 
-def _site_look(rgb, site, rng):
-    cast, gain, vignette, border, desaturate = SITE_LOOKS[site]
-    height, width = rgb.shape[:2]
-    if desaturate:
-        grey = rgb.mean(axis=2, keepdims=True)
-        rgb = rgb * (1 - desaturate) + grey * desaturate
-    jitter = rng.normal(1.0, 0.025, size=3) * gain * rng.uniform(0.95, 1.05)
-    rgb = rgb * (np.asarray(cast) * jitter).astype(np.float32)
+def _light(rng, shape, camera):
+    """Per-pixel gain of this photograph: white balance, exposure, vignetting, field of view."""
+    height, width = shape
+    drift = np.clip(rng.normal(0, 1, 4), -2.5, 2.5) * np.append(camera.drift, camera.exposure_drift)
+    gains = np.asarray(camera.white_balance) * camera.exposure * np.exp(drift[:3] + drift[3])
     y, x = np.ogrid[:height, :width]
     d = np.hypot((x - width / 2) / (width / 2), (y - height / 2) / (width / 2)).astype(np.float32)
-    rgb = rgb * (1 - vignette * d**2)[..., None]
-    if border:  # the dark round field of view of a contact dermoscope
-        radius = rng.uniform(0.9, 1.0)
-        rgb = rgb * _smoothstep(radius + 0.04, radius - 0.02, d)[..., None]
-    return rgb
+    slope = rng.normal(0, 0.06, 2)  # uneven light across the field
+    shade = 1 - rng.uniform(0.0, 0.25) * d**2
+    shade = shade + slope[0] * (x / width - 0.5) + slope[1] * (y / height - 0.5)
+    if rng.random() < camera.field_of_view:  # the dark round field of a contact dermoscope
+        radius = rng.uniform(0.85, 1.05)
+        shade = shade * (0.06 + 0.94 * _smoothstep(radius + 0.04, radius - 0.02, d))
+    return shade.astype(np.float32)[..., None] * gains.astype(np.float32)
+
+
+_GRAIN = np.random.default_rng(20180814).integers(-3, 4, size=(512, 1024), dtype=np.int16)
+
+
+def _grain(rng, shape) -> np.ndarray:
+    """Sensor grain in [-3, 3]: a window of one fixed noise tile at a random place (fast)."""
+    height, width = shape
+    if height > _GRAIN.shape[0] or width > _GRAIN.shape[1]:  # larger than the tile
+        return rng.integers(-3, 4, size=(height, width), dtype=np.int16)
+    y = int(rng.integers(0, _GRAIN.shape[0] - height + 1))
+    x = int(rng.integers(0, _GRAIN.shape[1] - width + 1))
+    return _GRAIN[y : y + height, x : x + width]
 
 
 def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
@@ -266,12 +450,13 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
     dx : str
         Diagnosis code, one of :data:`coursekit.data.DIAGNOSES`.
     site : str
-        Acquisition site, one of :data:`SITE_LOOKS`.
+        Acquisition site, one of :data:`SITE_CAMERAS`.
     lesion_rng : numpy.random.Generator
-        Draws the lesion and the patient's skin tone: pass a generator seeded the
-        same way for every photograph of one lesion.
+        Draws the lesion, the patient's skin tone and the lesion's place: pass a
+        generator seeded the same way for every photograph of one lesion.
     image_rng : numpy.random.Generator
-        Draws what changes between photographs (position, angle, scale, hair, noise).
+        Draws what changes between photographs (skin texture, position, angle, scale,
+        hair, light, grain).
     size : tuple of int (height, width)
         Image size in pixels.
 
@@ -281,18 +466,17 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
 
     Notes
     -----
-    The picture is painted at half the requested size and enlarged (bicubic),
-    then given full-resolution sensor grain: four times faster, and as soft
-    as the real 600 x 450 images, which were themselves reduced.
+    The picture is painted at half the requested size and enlarged (bicubic), then
+    given full-resolution sensor grain: four times faster, and as soft as the real
+    600 x 450 images, which were themselves reduced.
     """
     height, width = size
     work_h, work_w = max(8, height // 2), max(8, width // 2)
-    patch = int(np.clip(work_h, 48, _MAX_PATCH))  # enough pixels for the largest lesion
+    patch = int(np.clip(work_h, 48, _MAX_PATCH))
     rgb_lesion, opacity = _paint_lesion(lesion_rng, dx, patch)
-    tone = lesion_rng.uniform(0.78, 0.95) * np.array([1.0, 0.76, 0.66])
-    tone = (tone + lesion_rng.normal(0, 0.02, 3)).astype(np.float32)
+    tone = _skin_tone(lesion_rng, dx)
     radius = lesion_rng.uniform(*_RADIUS[dx]) * work_h
-    offset = lesion_rng.normal(0, 0.04, size=2) * work_h
+    offset = lesion_rng.normal(0, 0.08, size=2) * work_h
 
     skin = _skin(image_rng, (work_h, work_w), tone)
     scale = radius / (patch / _EXTENT) * image_rng.uniform(0.93, 1.07)  # image px per patch px
@@ -305,15 +489,15 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
               -sin, cos, patch / 2 + sin * cx - cos * cy)  # fmt: skip
     rgba = np.dstack([rgb_lesion, opacity])
     rgba = Image.fromarray(np.rint(rgba * 255).astype(np.uint8))
-    rgba = rgba.filter(ImageFilter.GaussianBlur(0.7 / scale))  # optics are never razor sharp
+    rgba = rgba.filter(ImageFilter.GaussianBlur(0.6 / scale))  # optics are never razor sharp
     placed = rgba.transform((work_w, work_h), Image.Transform.AFFINE, coeffs,
                             resample=Image.Resampling.BILINEAR)  # fmt: skip
     placed = np.asarray(placed, dtype=np.float32) / 255.0
-    rgb = _mix(skin, 0, placed[..., 3]) + placed[..., :3] * placed[..., 3:]
+    rgb = skin + (placed[..., :3] - skin) * placed[..., 3:]
     if image_rng.random() < 0.35:
-        rgb = _mix(rgb, (0.18, 0.12, 0.09), 0.85 * _hairs(image_rng, (work_h, work_w)))
-    rgb = _site_look(rgb, site, image_rng)
+        rgb = _mix(rgb, (0.20, 0.14, 0.11), 0.85 * _hairs(image_rng, (work_h, work_w)))
+    rgb = rgb * _light(image_rng, (work_h, work_w), SITE_CAMERAS[site])
     small = Image.fromarray(np.clip(np.rint(rgb * 255), 0, 255).astype(np.uint8))
     full = np.asarray(small.resize((width, height), Image.Resampling.BICUBIC), dtype=np.int16)
-    grain = image_rng.integers(-4, 5, size=(height, width, 1), dtype=np.int16)
+    grain = _grain(image_rng, (height, width))[..., None]
     return np.clip(full + grain, 0, 255).astype(np.uint8)

@@ -1,26 +1,52 @@
-"""A synthetic twin of HAM10000: same layout, columns and class imbalance, painted lesions.
+"""A synthetic twin of HAM10000: its layout, columns, class imbalance and case mix per
+source, with painted lesions.
 
 It lets every notebook and test run offline. The images are painted by
 :mod:`coursekit.data.lesion_painter`; nothing in them comes from a patient.
+
+The twin is calibrated to real images: its effects were set so that the figures of
+:data:`REAL_REFERENCE` -- how strongly k-means clusters of colour histograms, raw pixels
+and texture follow the acquisition site and the diagnosis, before and after colour
+constancy, and each site's mean colour and spread (:data:`REAL_SITE_COLOURS`) -- come out
+as they do on real HAM10000 images. :func:`calibration_table` measures them on a twin.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import NamedTuple
 
 import joblib
 import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .classes import DIAGNOSES, SITES
+from .._progress import progress_bar
+from .classes import DIAGNOSES, SITE_DIAGNOSES, SITES
 from .images import check_size
 from .lesion_painter import paint_image
 
-__all__ = ["synthetic_ham10000", "synthetic_metadata", "FIRST_IMAGE_NUMBER"]
+__all__ = [
+    "FIRST_IMAGE_NUMBER",
+    "REAL_REFERENCE",
+    "REAL_SITE_COLOURS",
+    "TOLERANCE",
+    "TWIN_VERSION",
+    "Reference",
+    "calibration_table",
+    "site_colours",
+    "synthetic_ham10000",
+    "synthetic_metadata",
+]
 
+#: Version of the painter and its calibration. A twin cached by another version is never
+#: reused (the cache folder's name carries it): raise it whenever the images change.
+TWIN_VERSION = 2
 #: The real image ids run from ISIC_0024306 to ISIC_0034320; the twin's ids start at the same place.
 FIRST_IMAGE_NUMBER = 24306
+#: Twins of more images than this show a progress bar (unless ``progress=False``).
+PROGRESS_THRESHOLD = 300
 _JPEG_QUALITY = 90
 _MIN_PARALLEL = 32  # fewer images are painted here: starting workers would cost more
 _README = """\
@@ -28,22 +54,33 @@ SYNTHETIC HAM10000 TWIN -- NOT MEDICAL DATA
 ===========================================
 
 Every image in this folder was painted by a computer program
-(coursekit.data.synthetic_ham10000, n_images={n}, seed={seed}, size={h}x{w}).
-No image shows a real patient, and no diagnosis, age, sex or site in
-HAM10000_metadata.csv belongs to a real person. Do not use it to learn
-or claim anything about skin cancer.
+(coursekit.data.synthetic_ham10000, twin version {version}, n_images={n},
+seed={seed}, size={h}x{w}). No image shows a real patient, and no
+diagnosis, age, sex or site in HAM10000_metadata.csv belongs to a real
+person. Do not use it to learn or claim anything about skin cancer.
 
-The folder copies the layout, columns and class imbalance of HAM10000
-(Tschandl, Rosendahl & Kittler, Sci Data 5:180161, 2018;
-https://doi.org/10.7910/DVN/DBW86T, licence CC BY-NC-SA 4.0) so that
-course code written for the real data set runs on it unchanged. It
-contains none of HAM10000's images or metadata.
+The folder copies the layout, columns, class imbalance and the case mix
+of each source (dataset column) of HAM10000 (Tschandl, Rosendahl &
+Kittler, Sci Data 5:180161, 2018; https://doi.org/10.7910/DVN/DBW86T,
+licence CC BY-NC-SA 4.0) so that course code written for the real data
+set runs on it unchanged. It contains none of HAM10000's images or
+metadata.
+
+Its effects were set to match measurements on 277 real HAM10000 images
+(all 7 diagnoses, all 4 sources), made with the same course code at
+64 x 64 pixels: each source's mean colour and spread, and how strongly
+k-means clusters follow the source and the diagnosis (adjusted Rand
+index) for colour histograms (k = 7: 0.22 and 0.03), raw pixels (k = 4:
+0.30 and 0.08) and LBP texture (k = 7: 0.03 and 0.05); after
+shades-of-grey colour constancy the colour clusters follow the source
+only weakly (0.04), and with at most 40 images per diagnosis hardly at
+all (0.045 and -0.017). Sources differ as cameras and lights do: by a
+white balance and an exposure, multiplied into every pixel.
 
 Licence of this synthetic folder: CC0 1.0 (public domain dedication).
 """
 
-# Shares of localisation, technical diagnosis type and mean age per class,
-# loosely following the published metadata.
+# Shares of localisation and mean age per class, loosely following the published metadata.
 _LOCALIZATIONS = {
     "nv": {"back": 0.3, "lower extremity": 0.25, "trunk": 0.2, "abdomen": 0.1,
            "upper extremity": 0.1, "chest": 0.05},
@@ -58,17 +95,24 @@ _LOCALIZATIONS = {
              "unknown": 0.1},
     "df": {"lower extremity": 0.7, "upper extremity": 0.2, "trunk": 0.1},
 }  # fmt: skip
-_DX_TYPES = {
-    "nv": {"follow_up": 0.55, "histo": 0.35, "consensus": 0.09, "confocal": 0.01},
-    "mel": {"histo": 1.0},
-    "bkl": {"histo": 0.55, "consensus": 0.3, "confocal": 0.15},
-    "bcc": {"histo": 1.0},
-    "akiec": {"histo": 1.0},
-    "vasc": {"histo": 0.5, "consensus": 0.5},
-    "df": {"histo": 0.5, "consensus": 0.5},
-}
 _MEAN_AGE = {"nv": 42, "mel": 62, "bkl": 60, "bcc": 66, "akiec": 67, "vasc": 50, "df": 52}
-_IMAGES_PER_LESION = ((1, 2, 3, 4), (0.72, 0.17, 0.07, 0.04))
+
+# Counted in the published metadata (see classes.SITE_DIAGNOSES), by site: how the diagnosis
+# was confirmed (images; rosendahl and vienna_dias: histopathology throughout) ...
+_DX_TYPES = {
+    "vidir_molemax": {"nv": {"follow_up": 3704, "histo": 16}, "bkl": {"consensus": 118, "histo": 6},
+                      "df": {"consensus": 1}, "vasc": {"consensus": 1}},
+    "vidir_modern": {"nv": {"histo": 1329, "consensus": 503},
+                     "bkl": {"histo": 260, "consensus": 146, "confocal": 69},
+                     "df": {"consensus": 30, "histo": 21}, "vasc": {"histo": 61, "consensus": 21}},
+}  # fmt: skip
+# ... and how many lesions have 1, 2, 3 or 4 (or more) images.
+_IMAGES_PER_LESION = {
+    "vidir_molemax": (1, 0, 0, 0),
+    "vidir_modern": (434, 891, 345, 25),
+    "rosendahl": (980, 454, 102, 16),
+    "vienna_dias": (156, 85, 35, 2),
+}
 
 
 def _class_counts(n_images: int) -> dict[str, int]:
@@ -80,19 +124,34 @@ def _class_counts(n_images: int) -> dict[str, int]:
     return counts
 
 
-def _allocate(n: int, shares: dict) -> list:
+def _allocate(n: int, shares: dict) -> dict:
     """Largest-remainder allocation of ``n`` items to the keys of ``shares``."""
     keys, weights = list(shares), np.array(list(shares.values()), dtype=float)
     exact = weights / weights.sum() * n
     counts = np.floor(exact).astype(int)
     for i in np.argsort(-(exact - counts), kind="stable")[: n - counts.sum()]:
         counts[i] += 1
-    return [k for k, c in zip(keys, counts, strict=True) for _ in range(c)]
+    return dict(zip(keys, counts.tolist(), strict=True))
 
 
 def _pick(rng, table: dict):
     keys = list(table)
     return keys[rng.choice(len(keys), p=np.array(list(table.values())) / sum(table.values()))]
+
+
+def _lesions(rng, n_images: int) -> list[tuple[str, str, int]]:
+    """(dx, site, number of images) per lesion: each class spread over the sites as in
+    HAM10000, each site's lesions photographed as often as there."""
+    lesions = []
+    for dx, count in _class_counts(n_images).items():
+        per_site = _allocate(count, {site: SITE_DIAGNOSES[site][dx] for site in SITES})
+        for site, left in per_site.items():
+            shares = np.array(_IMAGES_PER_LESION[site], dtype=float)
+            while left > 0:
+                k = min(left, 1 + int(rng.choice(4, p=shares / shares.sum())))
+                lesions.append((dx, site, k))
+                left -= k
+    return [lesions[i] for i in rng.permutation(len(lesions))]
 
 
 def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
@@ -110,27 +169,23 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``lesion_id, image_id, dx, dx_type, age, sex, localization,
         dataset`` like the real file, rows grouped by lesion (1 to 4 images
-        each). ``age`` is float with a few NaN; ``sex`` includes ``"unknown"``.
+        each). Each class is spread over the four sites (``dataset``) in the
+        real proportions (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and
+        lesions have as many images as at their site (vidir_molemax: one).
+        ``age`` is float with a few NaN; ``sex`` includes ``"unknown"``.
     """
     if isinstance(n_images, bool) or int(n_images) != n_images or n_images < 7:
         raise ValueError(f"n_images must be an integer >= 7 (one per class); got {n_images!r}.")
     rng = np.random.default_rng([seed, 0])
-    lesions = []  # (dx, number of images)
-    for dx, count in _class_counts(int(n_images)).items():
-        while count > 0:
-            k = min(count, int(rng.choice(_IMAGES_PER_LESION[0], p=_IMAGES_PER_LESION[1])))
-            lesions.append((dx, k))
-            count -= k
-    order = rng.permutation(len(lesions))
-    lesions = [lesions[i] for i in order]
-    sites = [_allocate(len(lesions), SITES)[i] for i in rng.permutation(len(lesions))]
+    lesions = _lesions(rng, int(n_images))
     lesion_numbers = rng.choice(max(10_000, 2 * len(lesions)), size=len(lesions), replace=False)
     image_numbers = FIRST_IMAGE_NUMBER + rng.permutation(int(n_images))
     rows, i = [], 0
-    for (dx, k), site, number in zip(lesions, sites, lesion_numbers, strict=True):
+    for (dx, site, k), number in zip(lesions, lesion_numbers, strict=True):
         age = float(np.clip(5 * round(rng.normal(_MEAN_AGE[dx], 14) / 5), 0, 85))
         sex = "male" if rng.random() < 0.54 else "female"
-        localization, dx_type = _pick(rng, _LOCALIZATIONS[dx]), _pick(rng, _DX_TYPES[dx])
+        localization = _pick(rng, _LOCALIZATIONS[dx])
+        dx_type = _pick(rng, _DX_TYPES.get(site, {}).get(dx, {"histo": 1}))
         for _ in range(k):
             rows.append({
                 "lesion_id": f"HAM_{number:07d}", "image_id": f"ISIC_{image_numbers[i]:07d}",
@@ -152,15 +207,17 @@ def _image_seeds(table: pd.DataFrame, seed: int):
         yield (seed, 1, int(lesion_id[4:])), (seed, 2, int(image_id[5:]))
 
 
-def _paint_batch(jobs, size):
+def _paint_batch(jobs, size) -> int:
     for dx, site, lesion_seed, image_seed, path in jobs:
         pixels = paint_image(
             dx, site, np.random.default_rng(lesion_seed), np.random.default_rng(image_seed), size
         )
         Image.fromarray(pixels).save(path, quality=_JPEG_QUALITY)
+    return len(jobs)
 
 
-def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None) -> Path:
+def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None, progress=None,
+                       description=None) -> Path:  # fmt: skip
     """Write a synthetic, dermoscopy-like twin of HAM10000 into folder ``dest``.
 
     Parameters
@@ -172,7 +229,8 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None)
     n_images : int
         Number of images, at least 7. All seven classes appear with the real
         imbalance (nv about two thirds), each with at least ``min(8, n_images //
-        14)`` images; lesions have 1 to 4 images.
+        14)`` images, spread over the four sources as in HAM10000 (see
+        :func:`synthetic_metadata`); lesions have 1 to 4 images.
     seed : int
         Seed: the same seed, ``n_images`` and ``size`` give byte-identical files.
     size : tuple of int (height, width)
@@ -180,6 +238,11 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None)
     n_jobs : int, optional
         Parallel workers (joblib); ``None`` uses every core. Fewer than 32
         images are painted in this process.
+    progress : bool, optional
+        Show a progress bar (stderr; stdout in a notebook) after a one-line
+        description; ``None`` shows them for more than 300 images.
+    description : str, optional
+        That line; by default it says how many images are painted, and where.
 
     Returns
     -------
@@ -188,13 +251,15 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None)
 
     Notes
     -----
-    Lesions differ by class in size, border, colour and texture (see
-    :mod:`coursekit.data.lesion_painter`); photographs of one lesion show it
-    again with a slight shift, rotation and change of scale. Each acquisition
-    site (``dataset`` column) adds its own strong colour cast, brightness and
-    vignetting, and ``rosendahl`` the dark round border of a contact dermoscope,
-    so that -- as on the real data set -- simple colour statistics find the
-    sites more readily than the diagnoses. Images are JPEG, quality 90.
+    Lesions differ by class in size, border, colour and dermoscopic structures
+    (see :mod:`coursekit.data.lesion_painter`), but each class varies widely, so
+    that -- as in HAM10000 -- small images tell the diagnoses apart only weakly.
+    Photographs of one lesion show it again with a slight shift, rotation and
+    change of scale. Each acquisition site (``dataset`` column) has its camera:
+    a white balance and an exposure multiplied into every pixel (which colour
+    constancy largely removes), drifting a little between photographs. Their
+    strength is calibrated to real images (:data:`REAL_REFERENCE`). Images are
+    JPEG, quality 90.
     """
     height, width = check_size(size)
     dest = Path(dest)
@@ -216,18 +281,163 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None)
         )
     ]  # fmt: skip
     n_workers = joblib.cpu_count() if n_jobs in (None, -1) else max(1, int(n_jobs))
-    step = max(4, -(-len(jobs) // (4 * n_workers)))
+    # Enough batches to balance the workers and move the bar; each still worth a process call.
+    step = int(np.clip(math.ceil(len(jobs) / (16 * n_workers)), 4, 32))
     batches = [jobs[i : i + step] for i in range(0, len(jobs), step)]
-    if n_workers == 1 or len(jobs) < _MIN_PARALLEL:
-        for batch in batches:
-            _paint_batch(batch, (height, width))
-    else:
-        joblib.Parallel(n_jobs=n_workers)(
-            joblib.delayed(_paint_batch)(batch, (height, width)) for batch in batches
-        )
+    show = len(jobs) > PROGRESS_THRESHOLD if progress is None else bool(progress)
+    with progress_bar(len(jobs), desc="Painting images", unit="img", disable=not show) as bar:
+        if show:
+            bar.write(description or f"Painting {len(jobs)} synthetic HAM10000 images into {dest}.",
+                      file=bar.fp)  # fmt: skip
+        if n_workers == 1 or len(jobs) < _MIN_PARALLEL:
+            done = (_paint_batch(batch, (height, width)) for batch in batches)
+        else:
+            done = joblib.Parallel(n_jobs=n_workers, return_as="generator_unordered")(
+                joblib.delayed(_paint_batch)(batch, (height, width)) for batch in batches
+            )
+        for count in done:
+            bar.update(count)
     # The metadata is written after every image: a folder with it is complete.
     table.to_csv(dest / "HAM10000_metadata.csv", index=False, lineterminator="\n")
     (dest / "README.txt").write_text(
-        _README.format(n=n_images, seed=seed, h=height, w=width), encoding="utf-8"
+        _README.format(version=TWIN_VERSION, n=n_images, seed=seed, h=height, w=width),
+        encoding="utf-8",
     )
     return dest
+
+
+class Reference(NamedTuple):
+    """One measurement of :data:`REAL_REFERENCE`: what was clustered, how, and the result."""
+
+    measure: str
+    """Readable name, e.g. ``"colour histogram, k = 7"``."""
+    sample: str
+    """``"all"``: every image of the data set; ``"40 per class"``: the images notebook 3
+    loads, ``load_dataset(size=(64, 64), n_per_class=40, random_state=0)``."""
+    kind: str
+    """Feature kind for :func:`coursekit.features.extract_features` (default options)."""
+    k: int
+    """Number of k-means clusters (:func:`coursekit.cluster.cluster_images`)."""
+    colour_constancy: bool
+    """Whether :func:`coursekit.augment.colour_constancy` was applied to every image first."""
+    site: float
+    """Adjusted Rand index of the clusters against the ``dataset`` column."""
+    dx: float | None
+    """Adjusted Rand index against the ``dx`` column (``None``: not measured)."""
+
+
+#: Measurements on 277 real HAM10000 images of all 7 diagnoses and all 4 sources (coursekit
+#: issue 11), made with the course code: images loaded at 64 x 64 pixels, features of one
+#: kind (default options), :func:`coursekit.features.standardise`, then
+#: ``cluster_images(..., k, random_state=0)`` (k-means). The twin is calibrated to them.
+REAL_REFERENCE = (
+    Reference("colour histogram, k = 7", "all", "colour_histogram", 7, False, 0.22, 0.03),
+    Reference("raw pixels, k = 4", "all", "pixel_features", 4, False, 0.30, 0.08),
+    Reference("LBP texture, k = 7", "all", "lbp_histogram", 7, False, 0.03, 0.05),
+    Reference("colour histogram after colour constancy, k = 7", "all", "colour_histogram", 7,
+              True, 0.04, None),
+    Reference("colour histogram, k = 7 (notebook 3)", "40 per class", "colour_histogram", 7,
+              False, 0.045, -0.017),
+)  # fmt: skip
+
+#: Mean RGB and standard deviation (over all pixels of a site's images, 0-255) per site,
+#: measured on the same real images at 64 x 64 pixels.
+REAL_SITE_COLOURS = {
+    "rosendahl": ((191, 152, 157), (28, 34, 38)),
+    "vidir_modern": ((187, 153, 164), (32, 36, 40)),
+    "vidir_molemax": ((213, 127, 134), (26, 36, 39)),
+    "vienna_dias": ((194, 142, 148), (46, 46, 55)),
+}
+
+#: The twin's adjusted Rand indices stay within this distance of :data:`REAL_REFERENCE`.
+TOLERANCE = 0.10
+
+
+def _scores(images, metadata, reference, random_state):
+    from sklearn.metrics import adjusted_rand_score
+
+    from coursekit import augment, cluster, features
+
+    if reference.colour_constancy:
+        images = np.stack([augment.colour_constancy(image) for image in images])
+    values = features.extract_features(images, kind=reference.kind, progress=False)
+    labels = cluster.cluster_images(features.standardise(values)[0], reference.k,
+                                    random_state=random_state)  # fmt: skip
+    return {target: adjusted_rand_score(metadata[column], labels)
+            for target, column in (("site", "dataset"), ("diagnosis", "dx"))}  # fmt: skip
+
+
+def calibration_table(root, random_state=0) -> pd.DataFrame:
+    """Measure the figures of :data:`REAL_REFERENCE` on the data set in folder ``root``.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Folder of a HAM10000 copy: usually a synthetic twin, e.g. the cached one
+        (:func:`coursekit.data.dataset.synthetic_root`), but a real copy works too.
+    random_state : int
+        Seed of k-means (the real figures used 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measurement and target (``"site"``, ``"diagnosis"``), with columns
+        ``measure, sample, n_images, target, twin, real, difference, within``:
+        ``twin`` is the adjusted Rand index measured here, ``real`` the reference
+        (NaN where none was measured), ``difference = twin - real``, and ``within``
+        whether ``|difference| <= TOLERANCE`` (True where there is no reference).
+
+    Notes
+    -----
+    ``sample="all"`` rows use every image, loaded with ``load_ham10000(root, size=(64,
+    64))``; the ``"40 per class"`` row uses what notebook 3 loads,
+    ``load_dataset(size=(64, 64), n_per_class=40, random_state=0, root=root)``.
+    """
+    from .dataset import load_dataset
+    from .loader import load_ham10000
+
+    samples = {
+        "all": load_ham10000(root, size=(64, 64), progress=False),
+        "40 per class": load_dataset(size=(64, 64), n_per_class=40, random_state=0, root=root,
+                                     verbose=False, progress=False),
+    }  # fmt: skip
+    rows = []
+    for reference in REAL_REFERENCE:
+        images, metadata = samples[reference.sample]
+        scores = _scores(images, metadata, reference, random_state)
+        for target, real in (("site", reference.site), ("diagnosis", reference.dx)):
+            twin = scores[target]
+            real = math.nan if real is None else real
+            rows.append({
+                "measure": reference.measure, "sample": reference.sample,
+                "n_images": len(images), "target": target, "twin": twin, "real": real,
+                "difference": twin - real,
+                "within": bool(math.isnan(real) or abs(twin - real) <= TOLERANCE),
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def site_colours(images, metadata) -> pd.DataFrame:
+    """Mean RGB and standard deviation over all pixels of each site's images.
+
+    Parameters
+    ----------
+    images : (n, height, width, 3) ndarray of uint8
+    metadata : pandas.DataFrame
+        Row ``i`` describes ``images[i]``; its ``dataset`` column names the site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: site; columns ``n_images``, ``mean_r, mean_g, mean_b`` and ``sd_r, sd_g,
+        sd_b`` (0-255), comparable with :data:`REAL_SITE_COLOURS` at 64 x 64 pixels.
+    """
+    pixels = np.asarray(images, dtype=np.float64).reshape(len(images), -1, 3)
+    rows = {}
+    for site, positions in metadata.groupby("dataset").indices.items():
+        values = pixels[positions].reshape(-1, 3)
+        mean, sd = values.mean(axis=0), values.std(axis=0)
+        rows[site] = {"n_images": len(positions),
+                      **{f"mean_{c}": m for c, m in zip("rgb", mean, strict=True)},
+                      **{f"sd_{c}": s for c, s in zip("rgb", sd, strict=True)}}  # fmt: skip
+    return pd.DataFrame.from_dict(rows, orient="index")
