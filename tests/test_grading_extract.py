@@ -1,60 +1,62 @@
-"""Extraction of student code from notebooks: what runs during grading and what does not."""
+"""What of a notebook runs during grading: every statement of the student's cells, in order;
+definitions only of the kit's own cells; nothing of the graded test cells."""
 
 import nbformat
 import pytest
 
 from coursekit.grading.extract import (
-    filter_source,
     infer_assignment,
+    kit_cells_manifest,
+    source_hash,
+    split_statements,
     units_from_notebook,
     units_from_sources,
 )
 
+CELL = (
+    "import numpy as np\n"
+    "from math import pi\n"
+    "SIZE = (64, 64)\n"
+    "LEVELS = np.arange(256) / 255.0\n"
+    "OPS = {'half': lambda x: x / 2}\n"
+    "@staticmethod\n"
+    "def f(x):\n"
+    "    return x\n"
+    "class C:\n"
+    "    pass\n"
+    "plt.show()\n"
+)
 
-def test_filter_keeps_definitions_and_literal_assignments_only():
-    source = (
-        "import numpy as np\n"
-        "from math import pi\n"
-        "SIZE = (64, 64)\n"
-        "SCALE = 2 * np.pi\n"
-        "images = np.load('big.npy')\n"
-        "while True:\n"
-        "    pass\n"
-        "@staticmethod\n"
-        "def f(x):\n"
-        "    return x\n"
-        "class C:\n"
-        "    pass\n"
-        "plt.show()\n"
-    )
-    kept, error = filter_source(source)
+
+def test_every_statement_of_a_student_cell_runs_in_order_with_its_line_numbers():
+    statements, error = split_statements(CELL)
     assert error is None
-    kept_lines = kept.splitlines()
-    assert len(kept_lines) == len(source.splitlines()) - 1 or len(kept_lines) <= 13
-    assert "np.load" not in kept and "while True" not in kept and "plt.show" not in kept
-    for line in (
-        "import numpy as np",
-        "SIZE = (64, 64)",
-        "SCALE = 2 * np.pi",
-        "@staticmethod",
-        "def f(x):",
-        "class C:",
-    ):
-        assert line in kept
-    # Line numbers are kept so that tracebacks point at the student's own lines.
-    assert kept_lines[8] == "def f(x):"
+    assert [s.line for s in statements] == [1, 2, 3, 4, 5, 6, 9, 11]
+    assert [s.text for s in statements][3] == "LEVELS = np.arange(256) / 255.0"
+    # Each statement compiles with the cell's own line numbers.
+    assert statements[4].source.splitlines()[4] == "OPS = {'half': lambda x: x / 2}"
+    assert [s.definition for s in statements] == [True, True, True, False, False, True, True,
+                                                  False]  # fmt: skip
+
+
+def test_kit_cells_keep_definitions_and_literal_assignments_only():
+    statements, _ = split_statements(CELL + "images = np.load('big.npy')\nwhile True:\n    pass\n",
+                                     definitions_only=True)  # fmt: skip
+    texts = [s.text for s in statements]
+    assert texts == ["import numpy as np", "from math import pi", "SIZE = (64, 64)",
+                     "def f(x):", "class C:"]  # fmt: skip
 
 
 def test_magics_do_not_break_a_cell():
-    kept, error = filter_source("%matplotlib inline\n!pip list\ndef f():\n    return 1\n")
-    assert error is None and "def f" in kept and "%" not in kept
+    statements, error = split_statements("%matplotlib inline\n!pip list\ndef f():\n    return 1\n")
+    assert error is None and [s.text for s in statements] == ["def f():"]
 
 
 def test_syntax_error_names_the_line_and_the_definitions():
     (unit,) = units_from_sources(["import numpy as np\n\ndef rotate90(image, k=1:\n    pass\n"])
     assert unit.syntax_error.startswith("line 3")
     assert unit.defines == ["rotate90"]
-    assert unit.source == ""
+    assert unit.statements == []
 
 
 def _notebook(cells):
@@ -67,23 +69,44 @@ def _notebook(cells):
     return nb
 
 
-def test_graded_test_cells_are_skipped_and_solution_cells_kept():
+KIT = "import numpy as np\nimages = np.ones((3, 4))\nprint(images.shape)\n"
+
+
+def test_graded_cells_are_skipped_kit_cells_keep_definitions_student_cells_run():
     nb = _notebook(
         [
-            (
-                "def flip(image, axis):\n    return image",
-                {"solution": True, "grade": False, "grade_id": "02-augmentation-flip"},
-            ),
-            (
-                "def flip(image, axis):\n    return None",
-                {"solution": False, "grade": True, "grade_id": "02-augmentation-flip-tests"},
-            ),
-            ("x = 1", None),
+            (KIT, None),
+            ("def flip(image, axis):\n    return image",
+             {"solution": True, "grade": False, "grade_id": "02-augmentation-flip"}),
+            ("check('flip')\n### BEGIN HIDDEN TESTS\ngrade_in_notebook('02-augmentation', 'flip')",
+             {"solution": False, "grade": True, "grade_id": "02-augmentation-flip-tests"}),
+            ("x = 1\nprint(x)", None),
+            ("grade_in_notebook('02-augmentation', 'flip')", None),  # In-history: never run
         ]
-    )
-    units = units_from_notebook(nb)
-    assert [u.label for u in units] == ["cell 1 (02-augmentation-flip)", "cell 3"]
-    assert "return image" in units[0].source
+    )  # fmt: skip
+    units = units_from_notebook(nb, frozenset({source_hash(KIT)}))
+    assert [u.label for u in units] == ["cell 1", "cell 2 (your flip cell)", "cell 4"]
+    assert [u.kind for u in units] == ["kit", "student", "student"]
+    assert [s.text for s in units[0].statements] == ["import numpy as np"]
+    assert [s.text for s in units[2].statements] == ["x = 1", "print(x)"]
+
+
+def test_a_kit_cell_the_student_changed_runs_in_full():
+    changed = KIT.replace("(3, 4)", "(5, 6)")
+    (unit,) = units_from_sources([changed], frozenset({source_hash(KIT)}))
+    assert unit.kind == "student" and len(unit.statements) == 3
+
+
+def test_source_hash_ignores_trailing_blanks_and_newline_style():
+    assert source_hash("a = 1  \r\nb = 2\n\n") == source_hash("a = 1\nb = 2")
+
+
+def test_kit_cells_manifest_lists_the_released_notebooks_own_cells(tmp_path):
+    nb = _notebook([(KIT, None), ("def f():\n    pass", {"solution": True, "grade_id": "g"})])
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    manifest = kit_cells_manifest({"02-augmentation": [path]})
+    assert manifest == {"version": 1, "cells": {"02-augmentation": [source_hash(KIT)]}}
 
 
 def test_infer_assignment_from_grade_ids_then_file_name(tmp_path):
@@ -98,6 +121,6 @@ def test_infer_assignment_from_grade_ids_then_file_name(tmp_path):
 
 
 @pytest.mark.parametrize("source", ["x = f()", "y = [g(1)]", "z = np.ones(10**12)"])
-def test_assignments_with_calls_never_run(source):
-    kept, _ = filter_source(source)
-    assert kept.strip() == ""
+def test_assignments_with_calls_are_left_out_of_kit_cells(source):
+    statements, _ = split_statements(source, definitions_only=True)
+    assert statements == []

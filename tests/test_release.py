@@ -27,22 +27,11 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 RELEASE_TOOL = REPO / "tools" / "release.py"
 
-#: The graded questions (assignment, function, reference, points): the issue's table.
-QUESTIONS = [
-    ("01-images", "resize_image", "coursekit.augment.resize_image", 2),
-    ("01-images", "cluster_pixels", "coursekit.cluster.cluster_pixels", 3),
-    ("01-images", "quantise", "coursekit.cluster.quantise", 2),
-    ("02-augmentation", "rotate90", "coursekit.augment.rotate90", 2),
-    ("02-augmentation", "rotate", "coursekit.augment.rotate", 3),
-    ("02-augmentation", "flip", "coursekit.augment.flip", 2),
-    ("02-augmentation", "adjust_brightness", "coursekit.augment.adjust_brightness", 2),
-    ("02-augmentation", "adjust_gamma", "coursekit.augment.adjust_gamma", 2),
-    ("03-clustering", "colour_histogram", "coursekit.features.colour_histogram", 3),
-    ("03-clustering", "cluster_images", "coursekit.cluster.cluster_images", 3),
-    ("03-clustering", "purity", "coursekit.cluster.purity", 2),
-    ("04-small-data", "lesion_train_test_split", "coursekit.data.lesion_train_test_split", 3),
-    ("04-small-data", "augment_dataset", "coursekit.augment.augment_dataset", 3),
-]
+from coursekit.grading.questions import QUESTIONS as TABLE  # noqa: E402
+from coursekit.grading.questions import WRITTEN  # noqa: E402
+
+#: The graded questions (assignment, function, reference, points), from the one table.
+QUESTIONS = [(q.assignment, q.name, q.reference, q.points) for q in TABLE]
 NOTEBOOKS = {
     "01-images": "images.ipynb",
     "02-augmentation": "augmentation.ipynb",
@@ -53,9 +42,12 @@ NOTEBOOKS = {
 EXTRA_REFERENCE_PARAMETERS = {"rotate": ["order", "cval"],
                               "augment_dataset": ["pipeline", "include_original", "n_jobs"]}
 
-HIDDEN_TEST_CELL = (
-    "# Hidden tests check `{name}` against the reference on many inputs when your work is "
-    "graded.\n"
+VISIBLE_TEST_CELL = (
+    "# Quick check of `{name}`: a few of the graded checks, with the grader's feedback\n"
+    "# (Validate runs it too). When your work is graded, hidden tests try many more inputs.\n"
+    'check("{name}")'
+)
+HIDDEN_TESTS = (
     "### BEGIN HIDDEN TESTS\n"
     "from coursekit.grading import grade_in_notebook\n"
     'grade_in_notebook("{assignment}", "{name}")\n'
@@ -114,19 +106,45 @@ def regenerated(tmp_path_factory):
     return out
 
 
+#: One student's mistake per assignment, which the quick check in Validate must catch.
+MISTAKES = {
+    "01-images": ("resize_image", "import numpy as np\nimport skimage.transform\n"
+                  "def resize_image(image, size):\n"
+                  "    out = skimage.transform.resize(image, size[::-1], order=1,\n"
+                  "                                   anti_aliasing=True, preserve_range=True)\n"
+                  "    return np.rint(out).astype(np.uint8) if image.dtype == np.uint8 else out\n",
+                  "shape"),
+    "02-augmentation": ("rotate90", "import numpy as np\ndef rotate90(image, k=1):\n"
+                        "    return np.rot90(image, -k).copy()\n", "quarter_turns"),
+    "03-clustering": ("purity", "import pandas as pd\ndef purity(labels_true, labels_pred):\n"
+                      "    table = pd.crosstab(labels_true, labels_pred)\n"
+                      "    return float(table.max(axis=1).sum() / len(labels_true))\n", "values"),
+    "04-small-data": ("lesion_train_test_split",
+                      "import numpy as np\n"
+                      "def lesion_train_test_split(metadata, test_size=0.2, random_state=0):\n"
+                      "    order = np.random.default_rng(random_state).permutation(len(metadata))\n"
+                      "    n_test = int(round(test_size * len(metadata)))\n"
+                      "    return np.sort(order[n_test:]), np.sort(order[:n_test])\n", "grouped"),
+}
+
+
 @pytest.fixture(scope="session")
 def validations(regenerated, tmp_path_factory):
-    """``nbgrader validate`` of every source notebook and ``--invert`` of every blank one."""
-    blank_root = tmp_path_factory.mktemp("blank")
+    """``nbgrader validate`` of each finished release notebook, right and with one mistake."""
+    from fixtures.filled import filled_notebook
+
+    root = tmp_path_factory.mktemp("validate")
     jobs = {}
-    for assignment in NOTEBOOKS:
-        jobs[("source", assignment)] = ["validate", str(notebook_path("source", assignment))]
-        blank = blank_submission(assignment, regenerated, blank_root / assignment)
-        # Restoring the hidden tests changes the test cells' checksums on purpose.
-        jobs[("blank", assignment)] = ["validate", "--invert",
-                                       "--Validator.ignore_checksums=True", str(blank)]
+    for assignment, notebook in NOTEBOOKS.items():
+        right = filled_notebook(assignment, notebook, root / "right" / assignment / notebook,
+                                release_root=regenerated)
+        name, code, _ = MISTAKES[assignment]
+        wrong = filled_notebook(assignment, notebook, root / "wrong" / assignment / notebook,
+                                {name: code}, release_root=regenerated)
+        jobs[("right", assignment)] = ["validate", str(right)]
+        jobs[("wrong", assignment)] = ["validate", str(wrong)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {key: pool.submit(nbgrader, *args) for key, args in jobs.items()}
+        futures = {key: pool.submit(nbgrader, *args, cwd=root) for key, args in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
 
 
@@ -139,9 +157,28 @@ def test_every_assignment_has_its_notebook():
     assert found == sorted(f"{a}/{nb}" for a, nb in NOTEBOOKS.items())
 
 
-def test_question_table_matches_the_grader():
-    questions = pytest.importorskip("coursekit.grading.questions")
-    assert [(q.assignment, q.name, q.reference, q.points) for q in questions.QUESTIONS] == QUESTIONS
+def test_points_in_the_notebooks_come_from_the_questions_table():
+    owned = {q.test_grade_id: q.points for q in TABLE} | {w.grade_id: w.points for w in WRITTEN}
+    for assignment in NOTEBOOKS:
+        for kind in ("source", "release"):
+            cells = cells_by_grade_id(read(notebook_path(kind, assignment)))
+            graded = {gid: nbgrader_meta(c)["points"] for gid, c in cells.items()
+                      if nbgrader_meta(c).get("grade")}
+            assert graded == {gid: p for gid, p in owned.items()
+                              if gid.startswith(assignment + "-")}, (kind, assignment)
+
+
+def test_autograder_readme_table_is_the_questions_table():
+    from coursekit.grading.questions import markdown_table
+
+    assert markdown_table() in (REPO / "autograder" / "README.md").read_text()
+
+
+def test_kit_cells_list_is_up_to_date():
+    from coursekit.grading.extract import KIT_CELLS, kit_cells_manifest
+
+    notebooks = {a: [notebook_path("release", a)] for a in NOTEBOOKS}
+    assert json.loads(KIT_CELLS.read_text()) == kit_cells_manifest(notebooks), "run `make release`"
 
 
 @pytest.mark.parametrize("kind", ["source", "release"])
@@ -165,15 +202,12 @@ def test_graded_question_cells(assignment, name, reference, points):
     }
     assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source
     tests = cells[f"{assignment}-{name}-tests"]
-    assert tests.source == HIDDEN_TEST_CELL.format(assignment=assignment, name=name)
+    assert tests.source == (VISIBLE_TEST_CELL.format(name=name) + "\n"
+                            + HIDDEN_TESTS.format(assignment=assignment, name=name))
     assert nbgrader_meta(tests) == {
         "grade": True, "grade_id": f"{assignment}-{name}-tests", "locked": True,
         "points": points, "schema_version": 3, "solution": False, "task": False,
     }
-    # A visible self-check between the solution and the hidden tests: plain asserts.
-    between = nb.cells[nb.cells.index(solution) + 1: nb.cells.index(tests)]
-    checks = [c for c in between if c.cell_type == "code" and not nbgrader_meta(c)]
-    assert checks and all("assert" in c.source and name in c.source for c in checks)
 
 
 @pytest.mark.parametrize("assignment, name, reference, points", QUESTIONS)
@@ -221,9 +255,11 @@ def test_top_cell_names_the_data_and_references_close(assignment):
     assert any("data.load_dataset(" in src for src in first_code)
     assert "Learning objectives" in nb.cells[0].source
     last = nb.cells[-1].source
-    for needle in ("10.1038/sdata.2018.161", "CC BY-NC-SA 4.0", "skimage.data.skin",
+    for needle in ("10.1038/sdata.2018.161", "10.7910/DVN/DBW86T", "skimage.data.skin",
                    "Applied Data Analysis in Python"):
         assert needle in last
+    # No licence version that could not be confirmed: the terms are on the Dataverse page.
+    assert "CC BY-NC-SA 4.0" not in "".join(c.source for c in nb.cells)
 
 
 @pytest.mark.parametrize("assignment", list(NOTEBOOKS))
@@ -270,8 +306,8 @@ def test_release_gives_no_answers_away(assignment):
             assert student.source == head + "    # YOUR CODE HERE\n    raise NotImplementedError()"
         elif meta["solution"]:
             assert student.source == "YOUR ANSWER HERE"
-        elif meta["grade"]:  # the graded test cell keeps its visible comment only
-            assert student.source == cell.source.split("\n")[0]
+        elif meta["grade"]:  # the graded test cell keeps its quick check, not the hidden tests
+            assert student.source == cell.source.split("\n### BEGIN HIDDEN TESTS")[0]
             assert nbgrader_meta(student)["locked"] and nbgrader_meta(student)["points"] == meta[
                 "points"]
 
@@ -326,6 +362,9 @@ def test_solutions_are_the_source_executed_without_errors(regenerated, assignmen
         assert ("error", None) not in kinds, f"code cell {i} raised"
         if nbgrader_meta(cell).get("grade"):  # full marks: nbgrader sees no error, no stderr
             assert ("stream", "stderr") not in kinds, f"hidden tests of cell {i} wrote stderr"
+            points = [o.data["text/plain"] for o in cell.outputs
+                      if o.output_type == "execute_result"]
+            assert points == [repr(float(nbgrader_meta(cell)["points"]))], (i, points)
     figures = sum(_text_outputs(c)[1] for c in code)
     assert figures >= 6, f"{assignment}: only {figures} figures"
 
@@ -334,14 +373,20 @@ def test_solutions_are_the_source_executed_without_errors(regenerated, assignmen
 
 
 @pytest.mark.parametrize("assignment", list(NOTEBOOKS))
-def test_nbgrader_validate_passes_the_source(validations, assignment):
-    done = validations[("source", assignment)]
+def test_validate_passes_a_finished_notebook(validations, assignment):
+    done = validations[("right", assignment)]
     assert done.returncode == 0, done.stderr
     assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("assignment", list(NOTEBOOKS))
-def test_every_graded_test_fails_on_a_blank_submission(validations, assignment):
-    done = validations[("blank", assignment)]
-    assert done.returncode == 0, done.stderr
-    assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout
+def test_validate_catches_a_mistake_with_a_readable_message(validations, assignment):
+    done = validations[("wrong", assignment)]
+    name, _, check = MISTAKES[assignment]
+    assert "VALIDATION FAILED ON 1 CELL(S)!" in done.stdout, done.stdout
+    assert f'check("{name}")' in done.stdout
+    assert f"QuickCheckFailed: ✘ {name}" in done.stdout and check in done.stdout
+    assert "Hint:" in done.stdout
+    # the message's lines fit nbgrader's width (it cuts longer lines with "...")
+    message = done.stdout.split(f"QuickCheckFailed: ✘ {name}")[1]
+    assert "..." not in message.split("Until it passes")[0], message

@@ -118,7 +118,7 @@ def warm_up(test_file: str) -> int:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     count = 0
-    for attr, value in vars(module).items():
+    for attr, value in list(vars(module).items()):
         if attr.startswith("test_") and callable(value) and check_of_function(value):
             try:
                 value(_ReferenceStudent())

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coursekit.grading.locate import find_autograder
-from coursekit.grading.questions import questions_for, test_file_name, written_for
+from coursekit.grading.questions import questions_for, hidden_test_file, written_for
 from coursekit.grading.results import QuestionResult, SubmissionResult
 from coursekit.grading.settings import DEFAULT, Settings
 from coursekit.grading.status import Status
@@ -123,7 +123,7 @@ def prepare(
         test_file = public_test_file()
     else:
         ag_dir = find_autograder(autograder)
-        test_file = ag_dir / test_file_name(assignment)
+        test_file = ag_dir / hidden_test_file(assignment)
         if not test_file.is_file():
             return unreadable(path, assignment, f"no hidden tests for {assignment} in {ag_dir}")
     request = grader_request(path, assignment, test_file, settings, questions, public)
@@ -258,6 +258,10 @@ class _Worker:
         command = [sys.executable, "-m", "coursekit.grading.grader", "--serve", str(result_write)]
         if warm:
             command += ["--warm", *warm]
+        # One thread for the numerical libraries: a warm grader forks a child per submission,
+        # and an OpenMP or BLAS thread pool does not survive a fork (the child would hang).
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1"}  # fmt: skip
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -265,6 +269,7 @@ class _Worker:
             stderr=subprocess.STDOUT,
             pass_fds=(result_write,),
             cwd=self.workdir.name,
+            env=env,
             start_new_session=True,
         )
         os.close(result_write)
@@ -409,5 +414,5 @@ def _warm_files(submissions, assignment, autograder) -> list[str]:
     names = {assignment} if assignment else {
         _assignment_of(Path(notebook), None) for notebook, _, _ in submissions
     }  # fmt: skip
-    files = [ag_dir / test_file_name(a) for a in sorted(n for n in names if n)]
+    files = [ag_dir / hidden_test_file(a) for a in sorted(n for n in names if n)]
     return [str(f) for f in files if f.is_file()]

@@ -26,7 +26,7 @@ __all__ = [
     "written_for",
     "question",
     "max_points",
-    "test_file_name",
+    "hidden_test_file",
     "markdown_table",
 ]
 
@@ -286,7 +286,7 @@ def max_points(assignment: str) -> float:
     )
 
 
-def test_file_name(assignment: str) -> str:
+def hidden_test_file(assignment: str) -> str:
     """Hidden test file of ``assignment``: ``"02-augmentation"`` -> ``test_02_augmentation.py``."""
     return "test_" + assignment.replace("-", "_") + ".py"
 
