@@ -102,8 +102,8 @@ class _ReferenceStudent:
 def warm_up(test_file: str) -> int:
     """Run a hidden test file's checks against the references, in this process.
 
-    The expected answers the checks compute are memoised
-    (:func:`coursekit.checks.cache.memoised`), so a student who passes meets the same
+    With :func:`coursekit.grading.cache.install_reference_cache`, the expected answers
+    the checks compute are remembered, so a student who passes meets the same
     generated inputs and finds them computed. Returns the number of checks run.
     """
     import importlib.util
@@ -135,6 +135,10 @@ def _serve(result_fd: int, warm: list[str]) -> int:
     for name in ("pytest", "hypothesis", "nbformat", "coursekit.grading.plugin"):
         __import__(name)
     coursekit.checks.load_contracts()
+    if warm:
+        from coursekit.grading.cache import install_reference_cache
+
+        install_reference_cache()
     for test_file in warm:
         warm_up(test_file)
     session.ZYGOTE = session.Zygote()

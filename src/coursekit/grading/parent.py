@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coursekit.grading.locate import find_autograder
-from coursekit.grading.questions import questions_for, hidden_test_file, written_for
+from coursekit.grading.questions import hidden_test_file, questions_for, written_for
 from coursekit.grading.results import QuestionResult, SubmissionResult
 from coursekit.grading.settings import DEFAULT, Settings
 from coursekit.grading.status import Status
