@@ -31,15 +31,35 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
-from coursekit.grading.nbgrader import StartGrading, WriteGrades  # noqa: E402
+from coursekit.grading.nbgrader import (  # noqa: E402
+    RestoreHiddenTests,
+    StartGrading,
+    WriteGrades,
+)
 
+# nbgrader saves each locked cell's checksum with its hidden tests but releases the cell
+# without them, so OverwriteCells would warn "Attribute 'checksum' ... has changed!" for every
+# graded cell (jupyter/nbgrader#1961). RestoreHiddenTests puts the hidden tests back into cells
+# a student left as released; the warning then means a student changed a locked cell.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    RestoreHiddenTests,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     StartGrading,
     Execute,

@@ -17,6 +17,13 @@ kit's ``nbgrader_config.py``) make the kernel's part cosmetic:
     nbgrader's ``SaveAutoGrades`` takes as partial credit.
 
 A warm pool of graders is reused across the notebooks of one ``autograde`` run.
+
+:class:`RestoreHiddenTests` (a sanitizing preprocessor, before ``OverwriteCells``)
+    puts the hidden tests back into graded cells the student left as released. nbgrader
+    stores each locked cell's checksum with its hidden tests but releases it without them,
+    so ``OverwriteCells`` would warn "Attribute 'checksum' ... has changed!" for every
+    graded cell of every submission (jupyter/nbgrader#1961); after this, it warns only for
+    cells a student really changed (and restores those, as before).
 """
 
 from __future__ import annotations
@@ -28,8 +35,9 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
-__all__ = ["StartGrading", "WriteGrades", "ENV_FLAG"]
+__all__ = ["StartGrading", "WriteGrades", "RestoreHiddenTests", "ENV_FLAG"]
 
 #: Set for the kernel while grading happens outside it.
 ENV_FLAG = "COURSEKIT_GRADED_OUTSIDE"
@@ -90,6 +98,9 @@ def _grade_in_background(nb, assignment: str) -> Future:
 class StartGrading(Preprocessor):
     """Start grading the notebook outside the kernel; keep only definitions of kit cells."""
 
+    # nbconvert's preprocessors are off unless enabled; nbgrader registers these by class.
+    enabled = Bool(True).tag(config=True)
+
     def preprocess(self, nb, resources):
         from coursekit.grading.extract import load_kit_cells, source_hash, split_statements
 
@@ -115,6 +126,8 @@ class StartGrading(Preprocessor):
 
 class WriteGrades(Preprocessor):
     """Restore the kit's cells and write every graded test cell's report and points."""
+
+    enabled = Bool(True).tag(config=True)
 
     def preprocess(self, nb, resources):
         import nbformat
@@ -154,4 +167,51 @@ class WriteGrades(Preprocessor):
                     execution_count=cell.get("execution_count"),
                 ),
             ]
+        return nb, resources
+
+
+def _without_hidden_tests(source: str) -> str:
+    """``source`` without its ``BEGIN/END HIDDEN TESTS`` regions, as nbgrader releases it."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if "BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return _normalised(kept)
+
+
+def _normalised(lines) -> str:
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+class RestoreHiddenTests(Preprocessor):
+    """Give unchanged graded cells their hidden tests back, before ``OverwriteCells``."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook, MissingEntry
+
+        info = resources.get("nbgrader", {}) if isinstance(resources, dict) else {}
+        if not {"db_url", "notebook", "assignment"} <= set(info):
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            for cell in nb.cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if not (meta.get("grade_id") and meta.get("locked")):
+                    continue
+                try:
+                    stored = gradebook.find_source_cell(
+                        meta["grade_id"], info["notebook"], info["assignment"]
+                    )
+                except MissingEntry:
+                    continue
+                if "BEGIN HIDDEN TESTS" not in stored.source:
+                    continue
+                released = _without_hidden_tests(stored.source)
+                if _normalised(cell.source.splitlines()) == released:
+                    cell.source = stored.source
         return nb, resources
