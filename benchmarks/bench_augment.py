@@ -255,6 +255,7 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     ours_rows = _coursekit_rows()
+    ratios = []
     for size_name, batch in images.items():
         square = batch.shape[1] == batch.shape[2]
         batch_list = list(batch)
@@ -272,6 +273,8 @@ def main() -> int:
             ours_rate = next(rates)
             theirs_rate = next(rates) if theirs is not None else None
             kernel_rate = next(rates) if kernel is not None else None
+            if theirs_rate:
+                ratios.append((f"{name} {size_name}", ours_rate / theirs_rate))
             print(
                 f"{name:<24} {size_name:<8} {ours_rate:10,.0f} "
                 + (f"{theirs_rate:10,.0f}" if theirs_rate else f"{'-':>10}")
@@ -284,15 +287,25 @@ def main() -> int:
             batch, theirs_pipes.get("default") if alb else None
         )
         for n_jobs, rate in dataset_lines:
-            theirs_text = (
-                f"; albumentations Compose loop {alb_rate:,.0f} img/s, ratio {rate / alb_rate:.2f}"
-                if alb_rate and n_jobs == 1
-                else ""
-            )
+            theirs_text = ""
+            if alb_rate and n_jobs == 1:
+                ratios.append((f"augment_dataset {size_name}", rate / alb_rate))
+                theirs_text = (
+                    f"; albumentations Compose loop {alb_rate:,.0f} img/s, "
+                    f"ratio {rate / alb_rate:.2f}"
+                )
+            clock = "CPU time" if n_jobs == 1 else "wall clock"
             print(
-                f"augment_dataset {size_name}, default pipeline, n_jobs={n_jobs}: "
+                f"augment_dataset {size_name}, default pipeline, n_jobs={n_jobs} ({clock}): "
                 f"{rate:,.0f} img/s{theirs_text}"
             )
+    if ratios:
+        below = [f"{name} ({ratio:.2f})" for name, ratio in ratios if ratio < 0.5]
+        print(
+            f"\nratio >= 0.5 (coursekit at least half as fast as albumentations) in "
+            f"{len(ratios) - len(below)} of {len(ratios)} rows"
+            + (f"; below: {', '.join(below)}" if below else "")
+        )
     return 0
 
 

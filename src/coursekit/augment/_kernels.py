@@ -79,13 +79,12 @@ def contiguous_copy(view: np.ndarray) -> np.ndarray:
         Same shape, dtype and values, in new memory (never ``view`` itself).
     """
     out = np.empty(view.shape, dtype=view.dtype)
-    pixel_bytes = view.itemsize * (view.shape[2] if view.ndim == 3 else 1)
-    rows_are_runs = view.ndim < 3 or (
-        view.strides[2] == view.itemsize and view.strides[1] == pixel_bytes
+    rows_are_runs = view.ndim != 3 or (
+        view.strides[2] == view.itemsize and view.strides[1] == view.shape[2] * view.itemsize
     )
     if rows_are_runs:
-        # Grey images, and views whose rows are contiguous runs (vertical flips, crops):
-        # numpy's own copy moves whole rows.
+        # Grey images, views whose rows are contiguous runs (vertical flips, crops), and
+        # anything that is not (H, W, C): numpy's own copy.
         np.copyto(out, view)
     else:
         # Channel-last views whose pixels are reordered within rows: one long strided

@@ -306,9 +306,8 @@ class Pipeline:
         view = _VIEWS.get(function)
         unchecked = _UNCHECKED.get(function)
         if view is None and unchecked is None:
-            # A user's function gets its own valid array: never a view of the caller's image.
-            if not checked:
-                image = check_image(image, name="the image before step " + repr(step.name))
+            # A user's function gets its own array: never the caller's image or a view of it.
+            image = np.asarray(image)
             if not image.flags.c_contiguous or np.may_share_memory(image, original):
                 image = contiguous_copy(image)
             return step.apply(image, params, rng), False
