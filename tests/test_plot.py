@@ -826,3 +826,11 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"coursekit.plot.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_learning_curve_error_bars_survive_equal_repeats():
+    """The mean of equal scores can differ from them in the last bit; bars must not go negative."""
+    scores = np.full((3, 3), 0.1 + 0.2 + 0.3)
+    fig = plot.learning_curve_plot([10, 20, 30], {"a": (scores, scores + 0.1)}, ylabel="score",
+                                   title="equal repeats")  # fmt: skip
+    assert fig is not None

@@ -391,7 +391,9 @@ def learning_curve_plot(
             ax.fill_between(sizes, low, high, color=colour, alpha=0.18 if test else 0.08,
                             linewidth=0, label="_nolegend_")
             if test:
-                ax.errorbar(sizes, mean, yerr=np.vstack([mean - low, high - mean]), fmt="none",
+                # Clipped at 0: the mean of equal scores can differ from them in the last bit.
+                bars = np.clip(np.vstack([mean - low, high - mean]), 0.0, None)
+                ax.errorbar(sizes, mean, yerr=bars, fmt="none",
                             ecolor=colour, elinewidth=1.2, capsize=4, capthick=1.2,
                             label="_nolegend_")
     legend_title = "solid: test, dashed: train"
