@@ -81,12 +81,14 @@ def _luminance(image_float: np.ndarray) -> np.ndarray:
 def adjust_brightness(image, factor):
     """Scale the brightness of an image by ``factor``.
 
-    Every value is multiplied by ``factor`` in float [0, 1] and clipped.
+    Every value is multiplied by ``factor`` on the [0, 1] scale (``uint8``
+    values are divided by 255 first) and clipped to [0, 1].
 
     Parameters
     ----------
     image : (H, W) or (H, W, 3) ndarray
-        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1].
+        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1]. It is
+        not changed.
     factor : float
         Brightness factor, >= 0: 0 gives a black image, 1 the image unchanged,
         1.2 an image 20 % brighter (values that would exceed white are
@@ -96,7 +98,10 @@ def adjust_brightness(image, factor):
     Returns
     -------
     brightened : ndarray
-        Same shape, dtype and range as ``image``.
+        A new array with the shape and dtype of ``image``: floats stay floats
+        in [0, 1]; ``uint8`` results are ``np.rint(out * 255)``, where ``out``
+        is the result on the [0, 1] scale: rounded to the nearest integer, not
+        truncated.
 
     Examples
     --------
@@ -173,16 +178,20 @@ def adjust_gamma(image, gamma):
     Parameters
     ----------
     image : (H, W) or (H, W, 3) ndarray
-        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1].
+        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1]. It is
+        not changed.
     gamma : float
-        Exponent, > 0, applied in float [0, 1]: below 1 brightens the mid
-        tones, above 1 darkens them, 1 leaves the image unchanged. Black (0)
-        and white (1) never move.
+        Exponent, > 0, applied on the [0, 1] scale (``uint8`` values are
+        divided by 255 first): below 1 brightens the mid tones, above 1
+        darkens them, 1 leaves the image unchanged. Black (0) and white (1)
+        never move.
 
     Returns
     -------
     corrected : ndarray
-        Same shape, dtype and range as ``image``.
+        A new array with the shape and dtype of ``image``: floats stay floats
+        in [0, 1]; ``uint8`` results are ``np.rint(out * 255)``: rounded to
+        the nearest integer, not truncated.
 
     See Also
     --------

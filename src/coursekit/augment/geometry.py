@@ -86,18 +86,20 @@ def rotate90(image, k=1):
     Parameters
     ----------
     image : (H, W) or (H, W, 3) ndarray
-        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1].
+        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1]. It is
+        not changed.
     k : int, optional
         Number of quarter turns (90 degrees each), counter-clockwise. Any
         integer: negative values turn clockwise, ``k`` and ``k + 4`` give the
-        same result.
+        same result, and ``k = 0`` gives an unchanged copy.
 
     Returns
     -------
     rotated : (H, W) or (W, H) ndarray, with the channel axis kept
         The same pixel values, moved: no interpolation, so nothing is lost.
-        The shape becomes ``(W, H[, 3])`` for odd ``k``. A new C-contiguous
-        array (never a view of ``image``), same dtype.
+        The shape becomes ``(W, H[, 3])`` for odd ``k``; same dtype. A new
+        array, never a view of ``image`` (a view shares the input's memory,
+        so changing one would change the other).
 
     See Also
     --------
@@ -244,7 +246,8 @@ def flip(image, axis):
     Parameters
     ----------
     image : (H, W) or (H, W, 3) ndarray
-        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1].
+        Grey or RGB image, ``uint8`` in [0, 255] or float in [0, 1]. It is
+        not changed.
     axis : {'horizontal', 'vertical'}
         'horizontal' mirrors left-right (the columns are reversed, as
         :func:`numpy.fliplr`); 'vertical' turns the image upside down (the rows
@@ -254,8 +257,14 @@ def flip(image, axis):
     Returns
     -------
     flipped : ndarray
-        Same shape, dtype and values as ``image``, moved. A new C-contiguous
-        array, never a view of ``image``.
+        Same shape, dtype and values as ``image``, moved. A new array, never a
+        view of ``image`` (a view shares the input's memory, so changing one
+        would change the other).
+
+    Raises
+    ------
+    ValueError
+        If ``axis`` is anything but 'horizontal' or 'vertical'.
 
     Examples
     --------
