@@ -103,5 +103,5 @@ def test_site_colours_are_near_the_real_ones(default_twin):
     images, metadata = load_ham10000(default_twin, size=(64, 64), progress=False)
     colours = site_colours(images, metadata)
     for site, (mean, sd) in REAL_SITE_COLOURS.items():
-        assert np.abs(colours.loc[site, ["mean_r", "mean_g", "mean_b"]] - mean).max() <= 8, site
+        assert np.abs(colours.loc[site, ["mean_r", "mean_g", "mean_b"]] - mean).max() <= 10, site
         assert np.abs(colours.loc[site, ["sd_r", "sd_g", "sd_b"]] - sd).max() <= 10, site

@@ -8,8 +8,9 @@ A photograph is made in three steps, each drawn from its own generator:
    angle and scale, hairs, uneven light;
 3. **the camera** of the acquisition site (:data:`SITE_CAMERAS`): a per-channel white
    balance and an exposure -- both multiplicative, as a light source and a sensor are,
-   and drifting a little from photograph to photograph -- then mild vignetting,
-   sometimes the dark round field of view of a contact dermoscope, sensor grain.
+   and drifting a little from session to session (the photographs of one lesion share a
+   session) -- then mild vignetting, uneven light, sometimes the dark round field of view
+   of a contact dermoscope, and sensor grain.
 
 Class appearance follows the dermoscopy literature (e.g. Argenziano et al., J Am Acad
 Dermatol 48:679, 2003; Marghoob & Braun, Arch Dermatol 146:426, 2010), but every class
@@ -39,10 +40,11 @@ df          small; delicate light-brown network at the periphery around a centra
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 __all__ = ["Camera", "SITE_CAMERAS", "paint_image"]
 
@@ -69,7 +71,7 @@ SITE_CAMERAS = {
     "vidir_molemax": Camera((1.06, 0.85, 0.85), 1.04, (0.04, 0.08, 0.08), 0.05, 0.02),
     "vidir_modern": Camera((0.935, 1.02, 1.05), 1.04, (0.05, 0.05, 0.05), 0.05, 0.06),
     "rosendahl": Camera((0.95, 1.04, 1.02), 1.04, (0.05, 0.05, 0.05), 0.05, 0.06),
-    "vienna_dias": Camera((0.995, 0.935, 0.96), 1.10, (0.08, 0.08, 0.08), 0.14, 0.08),
+    "vienna_dias": Camera((0.975, 0.925, 0.94), 1.02, (0.09, 0.09, 0.09), 0.18, 0.08),
 }
 
 _EXTENT = 3.2  # lesion canvas width in lesion radii
@@ -413,33 +415,59 @@ def _hairs(rng, shape) -> np.ndarray:
     return np.asarray(layer.filter(ImageFilter.GaussianBlur(0.7)), dtype=np.float32) / 255.0
 
 
-def _light(rng, shape, camera):
-    """Per-pixel gain of this photograph: white balance, exposure, vignetting, field of view."""
-    height, width = shape
+class _Session(NamedTuple):
+    """The camera settings of one session: every photograph of a lesion shares them."""
+
+    gains: np.ndarray  # per-channel gain: white balance times exposure, with this session's drift
+    field_of_view: float  # radius of the dark round field of view (0: none)
+
+
+def _session(rng, camera) -> _Session:
     drift = np.clip(rng.normal(0, 1, 4), -2.5, 2.5) * np.append(camera.drift, camera.exposure_drift)
     gains = np.asarray(camera.white_balance) * camera.exposure * np.exp(drift[:3] + drift[3])
+    field = rng.uniform(0.85, 1.05) if rng.random() < camera.field_of_view else 0.0
+    return _Session(gains.astype(np.float32), field)
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(height, width):
+    """x and y in [-0.5, 0.5) and the distance from the centre in half-widths (float32)."""
     y, x = np.ogrid[:height, :width]
-    d = np.hypot((x - width / 2) / (width / 2), (y - height / 2) / (width / 2)).astype(np.float32)
+    x, y = (x / width - 0.5).astype(np.float32), (y / height - 0.5).astype(np.float32)
+    return x, y, np.hypot(2 * x, 2 * y * height / width)
+
+
+def _light(rng, shape, session):
+    """Per-pixel gain of one photograph: the session's white balance and exposure, a little
+    exposure jitter, mild vignetting, uneven light and the field of view."""
+    x, y, d = _grid(*shape)
     slope = rng.normal(0, 0.06, 2)  # uneven light across the field
-    shade = 1 - rng.uniform(0.0, 0.25) * d**2
-    shade = shade + slope[0] * (x / width - 0.5) + slope[1] * (y / height - 0.5)
-    if rng.random() < camera.field_of_view:  # the dark round field of a contact dermoscope
-        radius = rng.uniform(0.85, 1.05)
+    shade = 1 - rng.uniform(0.0, 0.25) * d**2 + slope[0] * x + slope[1] * y
+    if session.field_of_view:  # the dark round field of a contact dermoscope
+        radius = session.field_of_view
         shade = shade * (0.06 + 0.94 * _smoothstep(radius + 0.04, radius - 0.02, d))
-    return shade.astype(np.float32)[..., None] * gains.astype(np.float32)
+    gains = session.gains * np.float32(np.exp(rng.normal(0, 0.02)))
+    return shade.astype(np.float32)[..., None] * gains
 
 
-_GRAIN = np.random.default_rng(20180814).integers(-3, 4, size=(512, 1024), dtype=np.int16)
+@functools.cache
+def _grain_tile() -> Image.Image:
+    values = np.random.default_rng(20180814).integers(0, 7, size=(512, 1024, 1), dtype=np.uint8)
+    return Image.fromarray(np.repeat(values, 3, axis=2))
 
 
-def _grain(rng, shape) -> np.ndarray:
-    """Sensor grain in [-3, 3]: a window of one fixed noise tile at a random place (fast)."""
-    height, width = shape
-    if height > _GRAIN.shape[0] or width > _GRAIN.shape[1]:  # larger than the tile
-        return rng.integers(-3, 4, size=(height, width), dtype=np.int16)
-    y = int(rng.integers(0, _GRAIN.shape[0] - height + 1))
-    x = int(rng.integers(0, _GRAIN.shape[1] - width + 1))
-    return _GRAIN[y : y + height, x : x + width]
+def _add_grain(image, rng) -> Image.Image:
+    """Sensor grain in [-3, 3], the same in the three channels: a window of one fixed noise
+    tile at a random place (fast), or fresh noise for images larger than the tile."""
+    tile, (width, height) = _grain_tile(), image.size
+    if width > tile.width or height > tile.height:
+        values = rng.integers(0, 7, size=(height, width, 1), dtype=np.uint8)
+        grain = Image.fromarray(np.repeat(values, 3, axis=2))
+    else:
+        x = int(rng.integers(0, tile.width - width + 1))
+        y = int(rng.integers(0, tile.height - height + 1))
+        grain = tile.crop((x, y, x + width, y + height))
+    return ImageChops.add(image, grain, scale=1.0, offset=-3)
 
 
 def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
@@ -452,11 +480,12 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
     site : str
         Acquisition site, one of :data:`SITE_CAMERAS`.
     lesion_rng : numpy.random.Generator
-        Draws the lesion, the patient's skin tone and the lesion's place: pass a
-        generator seeded the same way for every photograph of one lesion.
+        Draws the lesion, the patient's skin tone, the lesion's place and the camera
+        session (white balance and exposure drift, field of view): pass a generator
+        seeded the same way for every photograph of one lesion.
     image_rng : numpy.random.Generator
         Draws what changes between photographs (skin texture, position, angle, scale,
-        hair, light, grain).
+        hair, a little exposure, vignetting, uneven light, grain).
     size : tuple of int (height, width)
         Image size in pixels.
 
@@ -477,6 +506,7 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
     tone = _skin_tone(lesion_rng, dx)
     radius = lesion_rng.uniform(*_RADIUS[dx]) * work_h
     offset = lesion_rng.normal(0, 0.08, size=2) * work_h
+    session = _session(lesion_rng, SITE_CAMERAS[site])
 
     skin = _skin(image_rng, (work_h, work_w), tone)
     scale = radius / (patch / _EXTENT) * image_rng.uniform(0.93, 1.07)  # image px per patch px
@@ -496,8 +526,7 @@ def paint_image(dx, site, lesion_rng, image_rng, size=(450, 600)) -> np.ndarray:
     rgb = skin + (placed[..., :3] - skin) * placed[..., 3:]
     if image_rng.random() < 0.35:
         rgb = _mix(rgb, (0.20, 0.14, 0.11), 0.85 * _hairs(image_rng, (work_h, work_w)))
-    rgb = rgb * _light(image_rng, (work_h, work_w), SITE_CAMERAS[site])
+    rgb = rgb * _light(image_rng, (work_h, work_w), session)
     small = Image.fromarray(np.clip(np.rint(rgb * 255), 0, 255).astype(np.uint8))
-    full = np.asarray(small.resize((width, height), Image.Resampling.BICUBIC), dtype=np.int16)
-    grain = _grain(image_rng, (height, width))[..., None]
-    return np.clip(full + grain, 0, 255).astype(np.uint8)
+    full = small.resize((width, height), Image.Resampling.BICUBIC)
+    return np.asarray(_add_grain(full, image_rng))
