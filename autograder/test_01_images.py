@@ -58,9 +58,20 @@ def test_cluster_pixels__colour_space(student):
           cases=palette_cases(["hsv", "lab"]))  # fmt: skip
 
 
+#: Many clusters (k = 5 or 6 of 6 to 8 colour blobs): with two or three clusters most
+#: renumberings are their own inverse, so numbering with the sort order itself
+#: (order[labels] instead of its inverse) would go unnoticed.
+MANY_CLUSTERS = [
+    {"image": seed_sensitive_image(case, dtype="uint8" if i % 2 else "float64"), "k": k,
+     "colour_space": space, "random_state": 0}
+    for i, (case, k, space) in enumerate([(1017, 5, "rgb"), (1019, 6, "hsv"), (1022, 5, "lab"),
+                                          (1027, 6, "rgb"), (1031, 5, "hsv"), (1037, 6, "lab")])
+]  # fmt: skip
+
+
 @check("cluster_pixels", "centres_labels")
 def test_cluster_pixels__centres_labels(student):
-    grade(student, "cluster_pixels", "centres_labels", max_examples=12,
+    grade(student, "cluster_pixels", "centres_labels", max_examples=12, fixed=MANY_CLUSTERS,
           cases=palette_cases(["rgb", "hsv", "lab"]))  # fmt: skip
 
 
@@ -77,7 +88,14 @@ def test_cluster_pixels__random_state(student):
 
 @check("quantise", "values")
 def test_quantise__values(student):
-    grade(student, "quantise", "values", max_examples=10,
+    # Seed-sensitive images: the clusters, and so the colours, depend on random_state.
+    fixed = [
+        {"image": seed_sensitive_image(case, dtype="float64"), "k": k, "colour_space": "rgb",
+         "random_state": rs}
+        for case, k in SEED_SENSITIVE_CASES[:3]
+        for rs in (1, 42)
+    ]  # fmt: skip
+    grade(student, "quantise", "values", max_examples=10, fixed=fixed,
           cases=palette_cases(["rgb"]).map(lambda d: d | {"image": d["image"] / 255.0
                                                           if d["image"].dtype.kind == "u"
                                                           else d["image"]}))  # fmt: skip

@@ -4,6 +4,7 @@ One test per named check (``coursekit.grading.questions``); each runs the check'
 (``coursekit.checks.augmentation``) on generated inputs.
 """
 
+import numpy as np
 from _checks import grade, images, inputs
 from hypothesis import strategies as st
 
@@ -19,9 +20,16 @@ def test_rotate90__quarter_turns(student):
     grade(student, "rotate90", "quarter_turns", cases=inputs(image=images(), k=st.integers(-5, 5)))
 
 
+#: Images one pixel wide or high: a turned or mirrored view of them is contiguous, so
+#: np.ascontiguousarray hands the view back instead of a new array.
+THIN = [np.arange(3, dtype=np.uint8).reshape(3, 1), np.arange(3, dtype=np.uint8).reshape(1, 3),
+        np.linspace(0, 1, 9).reshape(3, 1, 3)]  # fmt: skip
+
+
 @check("rotate90", "new_array")
 def test_rotate90__new_array(student):
-    grade(student, "rotate90", "new_array", max_examples=10,
+    fixed = [{"image": image, "k": k} for image in THIN for k in (0, 2)]
+    grade(student, "rotate90", "new_array", max_examples=10, fixed=fixed,
           cases=inputs(image=images(min_side=2), k=st.integers(-4, 4)))  # fmt: skip
 
 
@@ -66,12 +74,17 @@ def test_flip__unknown_axis(student):
 
 @check("flip", "new_array")
 def test_flip__new_array(student):
-    grade(student, "flip", "new_array", max_examples=10, cases=inputs(
+    fixed = [{"image": image, "axis": axis} for image in THIN
+             for axis in ("horizontal", "vertical")]  # fmt: skip
+    grade(student, "flip", "new_array", max_examples=10, fixed=fixed, cases=inputs(
         image=images(min_side=2), axis=st.sampled_from(["horizontal", "vertical"])))
 
 
 FACTORS = st.integers(0, 300).map(lambda f: f / 100)
 GAMMAS = st.integers(20, 500).map(lambda g: g / 100)
+#: Dark uint8 images (every value 0 or 1): their scale must come from the dtype, not from
+#: the values (a test like image.max() > 1 takes them for floats in [0, 1]).
+DARK = [np.array([[0, 1], [1, 0]], dtype=np.uint8), np.ones((2, 2, 3), dtype=np.uint8)]
 
 
 @check("adjust_brightness", "values")
@@ -83,6 +96,7 @@ def test_adjust_brightness__values(student):
 @check("adjust_brightness", "rounding")
 def test_adjust_brightness__rounding(student):
     grade(student, "adjust_brightness", "rounding",
+          fixed=[{"image": image, "factor": f} for image in DARK for f in (1.5, 40.0)],
           cases=inputs(image=images(dtypes=("uint8",), min_side=3), factor=FACTORS))  # fmt: skip
 
 
@@ -101,6 +115,7 @@ def test_adjust_gamma__values(student):
 @check("adjust_gamma", "rounding")
 def test_adjust_gamma__rounding(student):
     grade(student, "adjust_gamma", "rounding",
+          fixed=[{"image": image, "gamma": g} for image in DARK for g in (0.5, 0.25)],
           cases=inputs(image=images(dtypes=("uint8",), min_side=3), gamma=GAMMAS))  # fmt: skip
 
 

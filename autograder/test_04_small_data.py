@@ -4,6 +4,7 @@ One test per named check (``coursekit.grading.questions``); each runs the check'
 (``coursekit.checks.small_data``) on generated inputs.
 """
 
+import numpy as np
 from _checks import grade
 from hypothesis import strategies as st
 
@@ -61,7 +62,7 @@ def batches(draw, copies=None):
     images, labels, groups = image_batch(
         seed, n=draw(st.integers(2, 4)), side=draw(st.integers(4, 10)),
         dtype=draw(st.sampled_from(["uint8", "float64"])), groups=draw(st.booleans()))
-    copies = draw(copies or st.integers(0, 3))
+    copies = draw(st.integers(0, 3) if copies is None else copies)
     return {"images": images, "labels": labels, "groups": groups, "copies": copies,
             "random_state": draw(st.sampled_from([0, 5, 11]))}  # fmt: skip
 
@@ -77,9 +78,19 @@ def test_augment_dataset__augments(student):
           cases=batches(copies=st.integers(2, 3)))  # fmt: skip
 
 
+#: Batches that are not square RGB: the pipeline must be set up for the images at hand
+#: (default_pipeline(square=..., colour=...)).
+UNUSUAL_BATCHES = [
+    {"images": image_batch(21, n=2, side=5, width=8, dtype=dtype)[0], "copies": 2}
+    for dtype in ("uint8", "float64")
+] + [{"images": image_batch(22, n=3, side=6, grey=True)[0], "copies": 2}]
+
+
 @check("augment_dataset", "streams")
 def test_augment_dataset__streams(student):
-    grade(student, "augment_dataset", "streams", max_examples=8,
+    fixed = [batch | {"labels": np.array(["nv", "mel", "bkl"])[: len(batch["images"])],
+                      "groups": None, "random_state": 3} for batch in UNUSUAL_BATCHES]  # fmt: skip
+    grade(student, "augment_dataset", "streams", max_examples=8, fixed=fixed,
           cases=batches(copies=st.integers(1, 3)))  # fmt: skip
 
 

@@ -281,7 +281,8 @@ def flip_unknown_axis(flip, image, axis):
 @contract(
     "flip",
     "new_array",
-    quick=[{"image": _demo(15, (3, 4), np.uint8), "axis": a} for a in ("horizontal", "vertical")],
+    quick=[{"image": _demo(15, (3, 4), np.uint8), "axis": a} for a in ("horizontal", "vertical")]
+    + [{"image": _demo(18, (3, 1), np.uint8), "axis": "horizontal"}],
 )
 def flip_new_array(flip, image, axis):
     """The result of ``flip`` is a new array and the input is unchanged."""
@@ -336,6 +337,7 @@ def brightness_values(adjust_brightness, image, factor):
     quick=[
         {"image": np.array([[0, 100, 200]], dtype=np.uint8), "factor": 1.2},
         {"image": np.array([[3, 7, 101, 254]], dtype=np.uint8), "factor": 0.55},
+        {"image": np.array([[0, 1], [1, 0]], dtype=np.uint8), "factor": 40.0},
     ],
 )
 def brightness_rounding(adjust_brightness, image, factor):
@@ -378,6 +380,7 @@ def gamma_values(adjust_gamma, image, gamma):
     quick=[
         {"image": np.array([[0, 64, 255]], dtype=np.uint8), "gamma": 2.0},
         {"image": np.array([[5, 50, 100, 200]], dtype=np.uint8), "gamma": 0.45},
+        {"image": np.array([[0, 1], [1, 0]], dtype=np.uint8), "gamma": 0.5},
     ],
 )
 def gamma_rounding(adjust_gamma, image, gamma):

@@ -452,6 +452,7 @@ def purity_values(purity, labels_true, labels_pred):
     quick=[
         {"labels_true": ["mel", "mel", "nv", "nv", "nv"], "labels_pred": [7, 7, 7, -1, -1]},
         {"labels_true": np.array(["bcc", "nv", "nv"]), "labels_pred": np.array([2.5, 2.5, 9.0])},
+        {"labels_true": ["mel", "mel", "nv", "nv"], "labels_pred": [0.2, 0.2, 0.7, 0.7]},
     ],
 )
 def purity_label_types(purity, labels_true, labels_pred):

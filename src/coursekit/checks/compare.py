@@ -80,6 +80,8 @@ def describe(value) -> str:
     """Student-facing description: type/dtype, shape and the values (all, if few)."""
     if isinstance(value, np.ndarray):
         head = f"{value.dtype} array of shape {value.shape}"
+        if value.size == 0:
+            return f"{head} (empty)"
         if value.size <= _SMALL and value.ndim <= 2:
             return f"{head}: {_array_text(value)}"
         flat = value.ravel()

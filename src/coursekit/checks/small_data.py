@@ -216,11 +216,20 @@ def split_errors(lesion_train_test_split, metadata, test_size, random_state):
 _BASE_COLOURS = np.array([[0.8, 0.15, 0.1], [0.1, 0.75, 0.2], [0.15, 0.2, 0.85], [0.9, 0.9, 0.2]])
 
 
-def image_batch(seed: int, n: int = 3, side: int = 6, dtype="uint8", groups=True):
-    """``(images, labels, groups)``: ``n`` square RGB images of clearly different colours."""
+def image_batch(
+    seed: int, n: int = 3, side: int = 6, dtype="uint8", groups=True, *, width=None, grey=False
+):
+    """``(images, labels, groups)``: ``n`` RGB images of clearly different colours.
+
+    The images are ``side`` x ``side`` pixels, or ``side`` x ``width``; ``grey=True`` gives
+    ``(n, H, W)`` grey images (each of a different grey level) instead.
+    """
     rng = np.random.default_rng(seed)
-    images = _BASE_COLOURS[:n, None, None, :] + rng.uniform(-0.1, 0.1, (n, side, side, 3))
+    width = side if width is None else width
+    images = _BASE_COLOURS[:n, None, None, :] + rng.uniform(-0.1, 0.1, (n, side, width, 3))
     images = np.clip(images, 0, 1)
+    if grey:
+        images = images @ np.array([0.299, 0.587, 0.114])
     if np.dtype(dtype) == np.uint8:
         images = np.rint(images * 255).astype(np.uint8)
     labels = np.array(["nv", "mel", "bkl", "bcc"])[:n]
