@@ -75,6 +75,11 @@ def test_second_run_is_identical_and_names_its_folder(demo_run, small_twin, tmp_
     assert _metrics(tmp_path) == _metrics(demo_run)
 
 
-def test_colour_clusters_follow_site_more_than_diagnosis(demo_run):
-    before = json.loads((demo_run / "metrics.json").read_text())["before_colour_constancy"]
-    assert before["site"]["ari"] > before["diagnosis"]["ari"] + 0.2
+def test_colour_clusters_follow_site_moderately_and_colour_constancy_removes_it(demo_run):
+    # The twin is calibrated to real HAM10000: a moderate site effect (a camera colour cast),
+    # above chance and above the diagnosis, that colour constancy mostly removes.
+    metrics = json.loads((demo_run / "metrics.json").read_text())
+    before, after = metrics["before_colour_constancy"], metrics["after_colour_constancy"]
+    assert before["site"]["ari"] > before["site"]["chance"]["ari"]["p97.5"]
+    assert before["site"]["ari"] > before["diagnosis"]["ari"]
+    assert after["site"]["ari"] < before["site"]["ari"] / 2
