@@ -834,3 +834,12 @@ def test_learning_curve_error_bars_survive_equal_repeats():
     fig = plot.learning_curve_plot([10, 20, 30], {"a": (scores, scores + 0.1)}, ylabel="score",
                                    title="equal repeats")  # fmt: skip
     assert fig is not None
+
+
+def test_contingency_heatmap_turns_long_column_names():
+    table = pd.DataFrame([[3, 1, 0, 2], [0, 4, 1, 1]], index=["mel", "nv"],
+                         columns=["rosendahl", "vidir_modern", "vidir_molemax", "vienna_dias"])
+    fig = plot.contingency_heatmap(table, title="diagnosis by image source")
+    ax = fig.axes[0]
+    assert all(label.get_rotation() == 30 for label in ax.get_xticklabels())
+    plt.close(fig)

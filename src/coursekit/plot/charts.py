@@ -261,7 +261,12 @@ def contingency_heatmap(
             dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
             ax.text(c, r, texts[r][c], ha="center", va="center", fontsize=fontsize,
                     color="white" if dark else "black")
-    ax.set_xticks(range(ncols), [category_name(c) for c in table.columns])
+    column_names = [category_name(c) for c in table.columns]
+    ax.set_xticks(range(ncols), column_names)
+    if max(len(n) for n in column_names) > 6:  # long names (image sources) would overlap
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.set_yticks(range(nrows), [category_name(r) for r in table.index])
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
