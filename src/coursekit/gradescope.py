@@ -29,7 +29,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from coursekit.grading.questions import ASSIGNMENTS, test_file_name
+from coursekit.grading.questions import ASSIGNMENTS, hidden_test_file
 
 __all__ = ["register", "build_autograder", "pinned_requirements", "run_autograder", "VISIBILITY"]
 
@@ -175,7 +175,7 @@ def build_autograder(
         if value not in VISIBILITY:
             raise ValueError(f"{name} must be one of {VISIBILITY}; got {value!r}.")
     tests = find_autograder(autograder)
-    test_file = tests / test_file_name(assignment)
+    test_file = tests / hidden_test_file(assignment)
     if not test_file.is_file():
         raise FileNotFoundError(f"no hidden tests for {assignment} in {tests}")
     kit = _kit_root()
