@@ -232,3 +232,16 @@ def lab_serves(command: str, copy: Path, env: dict) -> None:
             log, _ = process.communicate()
     assert str(copy / "notebooks") in log, log[-2000:]  # serves the notebooks folder
 
+
+
+@pytest.mark.slow
+def test_repository_readme_student_check_works_as_typed(tmp_path, coursekit_cache):
+    from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
+
+    clone = fresh_clone(tmp_path)
+    block = readme_block("<!-- flow: student-check -->")
+    assert block.strip() == "make check NOTEBOOK=release/02-augmentation/augmentation.ipynb"
+    env = shell_env(tmp_path / "home", COURSEKIT_CACHE=str(coursekit_cache))
+    done = run_block(block, clone, env, tmp_path / "no-hook")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "(02-augmentation): 0 / 12" in done.stdout and "quick public checks" in done.stdout
