@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from catalogue import all_entries
-from fixtures.local_student import grade_source
+from fixtures.local_student import LocalStudent, grade_source
+
+from coursekit.grading.questions import QUESTIONS
+from coursekit.grading.questions import question as find_question
 
 ENTRIES = all_entries()
 BY_ID = {e.id: e for e in ENTRIES}
@@ -45,8 +48,6 @@ def test_catalogue_is_large_and_balanced():
     wrong = [e for e in ENTRIES if not e.correct]
     right = [e for e in ENTRIES if e.correct]
     assert len(wrong) >= 80 and len(right) >= 30
-    from coursekit.grading.questions import QUESTIONS
-
     for q in QUESTIONS:
         kinds = Counter(e.correct for e in ENTRIES if e.question == q.name)
         assert kinds[False] >= 3 and kinds[True] >= 2, f"{q.name}: {dict(kinds)}"
@@ -84,6 +85,43 @@ def test_kill_rate_and_missed_classes():
     )
     assert kill_rate >= MIN_KILL_RATE, f"classes still missed: {missed}"
     assert not rejected, f"correct entries that lose points: {[e.id for e in rejected]}"
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.correct], ids=lambda e: e.id)
+def test_quick_check_accepts_correct_entry(entry):
+    """The public quick check in the notebook never tells a correct student they are wrong."""
+    from coursekit.checks import run_quick_checks
+
+    student = LocalStudent(entry.question, entry.source)
+    outcomes = run_quick_checks(entry.question, student.namespace[entry.question])
+    assert [(c, s, f) for c, s, f in outcomes if s != "passed"] == []
+
+
+def _solution_cells(assignment: str) -> list[tuple[str, str]]:
+    import nbformat
+
+    from coursekit.grading.questions import questions_for
+
+    names = {q.grade_id: q.name for q in questions_for(assignment)}
+    folder = Path(__file__).resolve().parents[1] / "source" / assignment
+    notebook = nbformat.read(next(folder.glob("*.ipynb")), as_version=4)
+    return [
+        (names[cell.metadata["nbgrader"]["grade_id"]], cell.source)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and cell.metadata.get("nbgrader", {}).get("grade_id") in names
+    ]
+
+
+@pytest.mark.parametrize("name", [q.name for q in QUESTIONS])
+def test_notebook_solution_gets_full_marks(name):
+    """The solution cell of ``source/`` (with the solution cells above it, which it may use)."""
+    q = find_question(name)
+    cells = _solution_cells(q.assignment)
+    upto = [n for n, _ in cells].index(name) + 1
+    source = "\n\n".join(text for _, text in cells[:upto])
+    failed = [o.summary for o in grade_source(name, source) if not o.passed]
+    assert not failed, "\n".join(failed)
 
 
 # -- end to end: the real engine on a sample ----------------------------------------------------

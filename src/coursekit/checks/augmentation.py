@@ -263,7 +263,10 @@ def flip_mirrors(flip, image, axis):
 @contract(
     "flip",
     "unknown_axis",
-    quick=[{"image": np.zeros((2, 2), np.uint8), "axis": axis} for axis in ("diagonal", 1)],
+    quick=[
+        {"image": np.zeros((2, 2), np.uint8), "axis": axis}
+        for axis in ("diagonal", 1, "Horizontal")
+    ],
 )
 def flip_unknown_axis(flip, image, axis):
     """Any other ``axis`` raises ``ValueError``."""

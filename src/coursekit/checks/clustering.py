@@ -209,8 +209,11 @@ def histogram_colour_spaces(colour_histogram, image, bins, colour_space):
     quick=[
         {"image": _random_rgb(4, (3, 4, 3), "uint8"), "bins": 6, "colour_space": cs}
         for cs in ("rgb", "lab")
-    ],
-)
+    ]
+    # 85 / 255 and 170 / 255 lie exactly on bin edges of 3 bins (a range of (0, 256) does not).
+    + [{"image": np.repeat([[85], [85], [170], [170]], 3, axis=1).reshape(2, 2, 3).astype(np.uint8),
+        "bins": 3, "colour_space": "rgb"}],
+)  # fmt: skip
 def histogram_dtypes(colour_histogram, image, bins, colour_space="rgb"):
     """A uint8 image gives the histogram of the same image divided by 255."""
     inputs = {"image": image, "bins": bins, "colour_space": colour_space}

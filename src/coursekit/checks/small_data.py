@@ -120,7 +120,12 @@ def _split_quick(**table):
     ]
 
 
-@contract("lesion_train_test_split", "grouped", quick=_split_quick())
+@contract(
+    "lesion_train_test_split",
+    "grouped",
+    # 3 lesions and test_size 0.1: 0.3 lesions, rounded to 0, would leave the test set empty.
+    quick=_split_quick() + [{"metadata": lesion_table(8, 3), "test_size": 0.1, "random_state": 0}],
+)
 def split_grouped(lesion_train_test_split, metadata, test_size, random_state):
     """No lesion on both sides; together every row once; both sides non-empty."""
     inputs = {"metadata": metadata, "test_size": test_size, "random_state": random_state}
@@ -277,7 +282,7 @@ def _augment_quick(copies=(1, 2)):
     ]  # fmt: skip
 
 
-@contract("augment_dataset", "layout", quick=_augment_quick())
+@contract("augment_dataset", "layout", quick=_augment_quick(copies=(0, 2)))
 def augment_layout(augment_dataset, images, labels, groups, copies, random_state):
     """Originals first, then the copies in blocks; labels and groups repeated alike."""
     inputs = _augment_inputs(images, labels, groups, copies, random_state)
@@ -349,7 +354,13 @@ def augment_augments(augment_dataset, images, labels, groups, copies, random_sta
         )
 
 
-@contract("augment_dataset", "streams", quick=_augment_quick())
+@contract(
+    "augment_dataset",
+    "streams",
+    quick=_augment_quick()
+    + [{"images": image_batch(9, n=2, side=4, width=6)[0], "labels": np.array(["nv", "mel"]),
+        "groups": None, "copies": 1, "random_state": 9}],
+)  # fmt: skip
 def augment_streams(augment_dataset, images, labels, groups, copies, random_state):
     """Copy c of image i is the pipeline run with np.random.default_rng([random_state, c, i])."""
     inputs = _augment_inputs(images, labels, groups, copies, random_state)
