@@ -170,13 +170,13 @@ class WriteGrades(Preprocessor):
         return nb, resources
 
 
-def _without_hidden_tests(source: str) -> str:
-    """``source`` without its ``BEGIN/END HIDDEN TESTS`` regions, as nbgrader releases it."""
+def _without_hidden_tests(source: str, begin: str, end: str) -> str:
+    """``source`` without its hidden-test regions (``begin`` to ``end`` lines), as released."""
     kept, hidden = [], False
     for line in source.splitlines():
-        if "BEGIN HIDDEN TESTS" in line:
+        if begin in line:
             hidden = True
-        elif "END HIDDEN TESTS" in line:
+        elif end in line:
             hidden = False
         elif not hidden:
             kept.append(line)
@@ -194,7 +194,11 @@ class RestoreHiddenTests(Preprocessor):
 
     def preprocess(self, nb, resources):
         from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.preprocessors import ClearHiddenTests
 
+        # The course's own delimiters (nbgrader's defaults unless configured).
+        delimiters = ClearHiddenTests(config=self.config)
+        begin, end = delimiters.begin_test_delimeter, delimiters.end_test_delimeter
         info = resources.get("nbgrader", {}) if isinstance(resources, dict) else {}
         if not {"db_url", "notebook", "assignment"} <= set(info):
             return nb, resources
@@ -209,9 +213,9 @@ class RestoreHiddenTests(Preprocessor):
                     )
                 except MissingEntry:
                     continue
-                if "BEGIN HIDDEN TESTS" not in stored.source:
+                if begin not in stored.source:
                     continue
-                released = _without_hidden_tests(stored.source)
+                released = _without_hidden_tests(stored.source, begin, end)
                 if _normalised(cell.source.splitlines()) == released:
                     cell.source = stored.source
         return nb, resources
