@@ -24,7 +24,13 @@ BY_ID = {e.id: e for e in ENTRIES}
 
 #: Wrong entries known to keep full marks (each with the reason it is tolerated). A survivor
 #: listed here is an expected failure of its own test, and counts against the kill rate.
-KNOWN_SURVIVORS: dict[str, str] = {}
+KNOWN_SURVIVORS: dict[str, str] = {
+    "lesion_train_test_split:bug:set_order": (
+        "the split changes with PYTHONHASHSEED, i.e. between Python sessions, but every check "
+        "runs in one student process (one hash seed), so the same seed always gives the same "
+        "split there; catching it needs two student processes with different hash seeds"
+    ),
+}
 
 MIN_KILL_RATE = 0.95
 

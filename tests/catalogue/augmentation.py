@@ -476,6 +476,15 @@ def flip(image, axis):
         raise ValueError("axis must be 'horizontal' or 'vertical'")
     return image
 """),
+    Entry("flip", "last_axis", "the last axis reversed (the colour channels of an RGB image)",
+          False, """
+def flip(image, axis):
+    if axis == "horizontal":
+        return image[..., ::-1].copy()
+    if axis == "vertical":
+        return image[::-1, ...].copy()
+    raise ValueError(f"axis must be 'horizontal' or 'vertical'; got {axis!r}")
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("flip", "slicing_copy", "slicing + .copy()", True, """
 def flip(image, axis):

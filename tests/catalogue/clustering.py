@@ -256,6 +256,26 @@ def colour_histogram(image, bins=8, colour_space="rgb"):
     counts, _ = np.histogram(rgb, bins=bins, range=(lo, hi))
     return np.tile(counts / counts.sum(), 3)
 """),
+    Entry("colour_histogram", "range_epsilon", "range stretched by a tiny amount to include the "
+          "top edge (values on inner edges change bins)", False, """
+import numpy as np
+import skimage.color
+
+RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3,
+          "lab": [(0, 100), (-128, 127), (-128, 127)]}
+
+def colour_histogram(image, bins=8, colour_space="rgb"):
+    x = image / 255.0 if image.dtype == np.uint8 else image
+    if colour_space == "hsv":
+        x = skimage.color.rgb2hsv(x)
+    elif colour_space == "lab":
+        x = skimage.color.rgb2lab(x)
+    parts = []
+    for c, (lo, hi) in enumerate(RANGES[colour_space]):
+        counts, _ = np.histogram(x[..., c], bins=bins, range=(lo, hi + 1e-9))  # keep 1.0 in
+        parts.append(counts / counts.sum())
+    return np.concatenate(parts)
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("colour_histogram", "digitize_bincount", "np.digitize on the inner edges + np.bincount",
           True, """

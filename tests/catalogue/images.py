@@ -446,6 +446,25 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     new[order] = np.arange(k)
     return new[labels].reshape(image.shape[:2]), c[order]
 """),
+    Entry("cluster_pixels", "largest_first", "labels numbered by cluster size, not brightness",
+          False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(rgb.reshape(-1, 3))
+    order = np.argsort(-np.bincount(labels, minlength=k), kind="stable")   # biggest first
+    new = np.empty(k, dtype=int)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), km.cluster_centers_[order]
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("cluster_pixels", "dict_of_lambdas", "module-level dicts holding lambdas", True, """
 import numpy as np

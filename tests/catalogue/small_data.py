@@ -224,6 +224,23 @@ def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
     in_test = np.isin(metadata["lesion_id"].to_numpy(), lesions[order[:n_test]])
     return np.flatnonzero(~in_test), np.flatnonzero(in_test)
 """),
+    Entry("lesion_train_test_split", "set_order", "split depends on the order of a set() of "
+          "lesion ids (string hashes differ between Python sessions)", False, """
+import random
+import numpy as np
+
+def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
+    if "lesion_id" not in metadata.columns:
+        raise ValueError("metadata needs a lesion_id column")
+    if not 0 < test_size < 1:
+        raise ValueError("test_size must be between 0 and 1")
+    lesions = list(set(metadata["lesion_id"]))
+    random.Random(random_state).shuffle(lesions)
+    n_test = min(len(lesions) - 1, max(1, round(test_size * len(lesions))))
+    test_lesions = set(lesions[:n_test])
+    is_test = np.array([lesion in test_lesions for lesion in metadata["lesion_id"]])
+    return np.flatnonzero(~is_test), np.flatnonzero(is_test)
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("lesion_train_test_split", "shuffle_lesions", "hand-written lesion shuffle with "
           "default_rng, at least one lesion on each side", True, """
