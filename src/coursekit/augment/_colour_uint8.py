@@ -2,9 +2,12 @@
 
 For float images :mod:`coursekit.augment.colour` computes on the whole image
 in float [0, 1]. For uint8 images these functions compute the same formulas on
-the 0..255 scale, a tile of pixels at a time (the float64 work arrays of a tile
-stay in the CPU cache), and round half up (``floor(x + 0.5)``, folded into the
-formula) instead of ``np.rint``'s round half to even.
+the 0..255 scale in float64 and round half up (``floor(x + 0.5)``, folded into
+the formula) instead of ``np.rint``'s round half to even. The compiled kernels
+of :mod:`coursekit.augment._jit_colour` do it pixel by pixel in one pass when
+numba is in use (:mod:`coursekit.augment._accel`); otherwise the numpy code
+below does the same operations in the same order, a tile of pixels at a time
+(the work arrays of a tile stay in the CPU cache). Both give the same bits.
 
 Tolerance: every result is within 0.5 grey level (plus 1e-9) of the float
 computation's value times 255, i.e. it is that value rounded to the nearest
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from coursekit.augment import _accel
 from coursekit.augment._kernels import workspace
 
 __all__ = ["saturation", "hue"]
@@ -23,10 +27,8 @@ __all__ = ["saturation", "hue"]
 #: Pixels per tile.
 TILE_PIXELS = 16384
 
-# Weight of chroma taken off V, per channel: clip(slope * |h - centre| + intercept, 0, 1).
-_CENTRES = np.array([3.0, 2.0, 4.0])[:, np.newaxis]  # red, green, blue
-_SLOPES = np.array([-1.0, 1.0, 1.0])[:, np.newaxis]
-_INTERCEPTS = np.array([2.0, -1.0, -1.0])[:, np.newaxis]
+#: Offsets of the red, green and blue channels round the hue circle, in sixths of a turn.
+_OFFSETS = (5.0, 3.0, 1.0)
 
 
 def _pixels(image: np.ndarray) -> np.ndarray:
@@ -35,6 +37,10 @@ def _pixels(image: np.ndarray) -> np.ndarray:
 
 def saturation(image: np.ndarray, factor: float, weights: np.ndarray) -> np.ndarray:
     """``grey + factor * (image - grey)`` of a uint8 RGB image, ``grey = image @ weights``.
+
+    Each value is ``factor * v + (((R * a + G * b) + B * c) + 0.5)``, with ``(a,
+    b, c) = weights * (1 - factor)``, clipped to [0, 255] and truncated: the
+    formula rounded half up.
 
     Parameters
     ----------
@@ -49,26 +55,40 @@ def saturation(image: np.ndarray, factor: float, weights: np.ndarray) -> np.ndar
     (H, W, 3) ndarray of uint8
         Rounded half up and clipped to [0, 255].
     """
+    w_red, w_green, w_blue = (weights * (1.0 - factor)).tolist()
+    compiled = _accel.kernels()
+    if compiled is not None:
+        out = np.empty(image.shape, dtype=np.uint8)
+        compiled.saturate_uint8(
+            np.ascontiguousarray(image).reshape(-1), factor, w_red, w_green, w_blue,
+            out.reshape(-1),
+        )  # fmt: skip
+        return out
     pixels = _pixels(image)
     n = len(pixels)
     out = np.empty((n, 3), dtype=np.uint8)
     size = min(n, TILE_PIXELS)
-    values, grey = workspace(
-        ("saturation", TILE_PIXELS), lambda: (np.empty((TILE_PIXELS, 3)), np.empty(TILE_PIXELS))
+    values, grey, scratch = workspace(
+        ("saturation", TILE_PIXELS),
+        lambda: (np.empty((3, TILE_PIXELS)), np.empty(TILE_PIXELS), np.empty(TILE_PIXELS)),
     )
-    # factor * v + (1 - factor) * grey + 0.5, then truncated: rounded half up.
-    grey_weights = weights * (1.0 - factor)
     for start in range(0, n, size):
         stop = min(n, start + size)
-        v, g = values[: stop - start], grey[: stop - start]
-        np.copyto(v, pixels[start:stop])
-        np.matmul(v, grey_weights, out=g)
+        m = stop - start
+        v, g, t = values[:, :m], grey[:m], scratch[:m]
+        np.copyto(v, pixels[start:stop].T)
+        red, green, blue = v
+        np.multiply(red, w_red, out=g)
+        np.multiply(green, w_green, out=t)
+        g += t
+        np.multiply(blue, w_blue, out=t)
+        g += t
         g += 0.5
         v *= factor
-        for channel in range(3):
-            v[:, channel] += g
+        v += g
         np.clip(v, 0.0, 255.0, out=v)
-        np.copyto(out[start:stop], v, casting="unsafe")
+        for channel in range(3):
+            np.copyto(out[start:stop, channel], v[channel], casting="unsafe")
     return out.reshape(image.shape)
 
 
@@ -79,20 +99,21 @@ class _HueWork:
         self.channels = np.empty((3, size), dtype=np.int16)
         self.integers = [np.empty(size, dtype=np.int16) for _ in range(5)]
         self.masks = [np.empty(size, dtype=bool) for _ in range(2)]
-        self.floats = [np.empty(size) for _ in range(4)]
-        self.weights = np.empty((3, size))
+        self.floats = [np.empty(size) for _ in range(7)]
 
 
 def hue(image: np.ndarray, shift: float) -> np.ndarray:
     """Turn the hue of a uint8 RGB image by ``shift`` turns (HSV hue; S and V kept).
 
-    The formula of :func:`coursekit.augment.adjust_hue` on the 0..255 scale:
-    with ``V`` the pixel's largest channel, ``C`` its chroma and ``h`` its
-    hue turned by ``shift``, in sixths of a turn in [0, 6), each channel
-    becomes ``V - C * w`` where ``w`` (0 for the largest channel, 1 for the
-    smallest) is ``clip(2 - |h - 3|, 0, 1)`` for red, ``clip(|h - 2| - 1, 0,
-    1)`` for green and ``clip(|h - 4| - 1, 0, 1)`` for blue: the same as
-    ``clip(min(k, 4 - k), 0, 1)`` with ``k = (h + 5, 3, 1) mod 6``.
+    The formula of :func:`coursekit.augment.adjust_hue` on the 0..255 scale,
+    without a division: with ``V`` the pixel's largest channel, ``C`` its
+    chroma and ``h`` its hue in sixths of a turn, ``C * h`` is the integer ``G
+    - B``, ``B - R + 2C`` or ``R - G + 4C`` (red, green or blue largest); the
+    turned hue times the chroma, ``x = C * h + C * 6 * shift``, is wrapped
+    into [0, 6C), and each channel becomes ``V - clip(min(k, 4C - k), 0, C)``
+    with ``k = x + (5, 3, 1) * C`` wrapped likewise: ``V - C * clip(min(k', 4 -
+    k'), 0, 1)`` with ``k' = (h + shift + (5, 3, 1)) mod 6`` in sixths, as in
+    ``adjust_hue``.
 
     Parameters
     ----------
@@ -105,72 +126,79 @@ def hue(image: np.ndarray, shift: float) -> np.ndarray:
     (H, W, 3) ndarray of uint8
         Rounded half up.
     """
+    shift_sixths = 6.0 * shift
+    compiled = _accel.kernels()
+    if compiled is not None:
+        out = np.empty(image.shape, dtype=np.uint8)
+        compiled.turn_hue_uint8(
+            np.ascontiguousarray(image).reshape(-1), shift_sixths, out.reshape(-1)
+        )
+        return out
     pixels = _pixels(image)
     n = len(pixels)
     out = np.empty((n, 3), dtype=np.uint8)
     size = min(n, TILE_PIXELS)
     work = workspace(("hue", TILE_PIXELS), lambda: _HueWork(TILE_PIXELS))
-    channels, weights = work.channels, work.weights
-    value, low, chroma, numerator, scratch = work.integers
-    red_max, green_max = work.masks
-    hue6, turns, chroma_f, top = work.floats
     for start in range(0, n, size):
         stop = min(n, start + size)
-        m = stop - start
-        rgb = channels[:, :m]
-        for channel in range(3):
-            np.copyto(rgb[channel], pixels[start:stop, channel])
-        red, green, blue = rgb
-        v, lo, c, num, t = value[:m], low[:m], chroma[:m], numerator[:m], scratch[:m]
-        rmax, gmax = red_max[:m], green_max[:m]
-        np.maximum(red, green, out=v)
-        np.maximum(v, blue, out=v)
-        np.minimum(red, green, out=lo)
-        np.minimum(lo, blue, out=lo)
-        np.subtract(v, lo, out=c)
-        np.equal(v, red, out=rmax)
-        np.equal(v, green, out=gmax)
-        np.greater(gmax, rmax, out=gmax)  # green is largest and red is not
-        # Hue times chroma, in sixths: red largest (g - b), green (b - r + 2c), blue (r - g + 4c);
-        # selected arithmetically (masked copies are slow): num = blue's + gmax * (green's -
-        # blue's) + rmax * (red's - blue's).
-        np.subtract(red, green, out=num)
-        num += c
-        num += c
-        num += c
-        num += c
-        np.subtract(blue, red, out=t)
-        t += c
-        t += c
-        t -= num
-        t *= gmax
-        num += t
-        np.subtract(green, blue, out=t)
-        t -= num
-        t *= rmax
-        num += t
-        h, k = hue6[:m], turns[:m]
-        np.maximum(c, 1, out=t)  # grey pixels (c = 0) have num = 0 and any hue
-        np.divide(num, t, out=h)
-        h += 6.0 * shift
-        # Wrap into [0, 6).
-        np.multiply(h, 1.0 / 6.0, out=k)
-        np.floor(k, out=k)
-        k *= 6.0
-        h -= k
-        w = weights[:, :m]
-        np.subtract(h, _CENTRES, out=w)
-        np.abs(w, out=w)
-        w *= _SLOPES
-        w += _INTERCEPTS
-        np.maximum(w, 0.0, out=w)
-        np.minimum(w, 1.0, out=w)
-        cf, vf = chroma_f[:m], top[:m]
-        np.copyto(cf, c)
-        w *= cf
-        np.copyto(vf, v)
-        vf += 0.5  # then truncation: rounded half up
-        np.subtract(vf, w, out=w)
-        for channel in range(3):
-            np.copyto(out[start:stop, channel], w[channel], casting="unsafe")
+        _hue_tile(pixels[start:stop], shift_sixths, work, out[start:stop])
     return out.reshape(image.shape)
+
+
+def _hue_tile(pixels, shift_sixths, work, out):
+    """:func:`hue` of ``m`` pixels (``(m, 3)`` uint8) into ``out``; the kernel's operations."""
+    m = len(pixels)
+    rgb = work.channels[:, :m]
+    np.copyto(rgb, pixels.T)
+    red, green, blue = rgb
+    value, low, chroma, num, t = (a[:m] for a in work.integers)
+    red_max, green_max = (a[:m] for a in work.masks)
+    turned, chroma_f, six, top, k, weight, four = (a[:m] for a in work.floats)
+    np.maximum(red, green, out=value)
+    np.maximum(value, blue, out=value)
+    np.minimum(red, green, out=low)
+    np.minimum(low, blue, out=low)
+    np.subtract(value, low, out=chroma)
+    np.equal(value, red, out=red_max)
+    np.equal(value, green, out=green_max)
+    np.greater(green_max, red_max, out=green_max)  # green is largest and red is not
+    # Hue times chroma, in sixths: red largest (g - b), green (b - r + 2c), blue (r - g + 4c);
+    # selected arithmetically (masked copies are slow): num = blue's + green_max * (green's -
+    # blue's) + red_max * (red's - blue's).
+    np.subtract(red, green, out=num)
+    num += chroma
+    num += chroma
+    num += chroma
+    num += chroma
+    np.subtract(blue, red, out=t)
+    t += chroma
+    t += chroma
+    t -= num
+    t *= green_max
+    num += t
+    np.subtract(green, blue, out=t)
+    t -= num
+    t *= red_max
+    num += t
+    # x = num + C * shift, wrapped into [0, 6C).
+    np.copyto(chroma_f, chroma)
+    np.copyto(turned, num)
+    np.multiply(chroma_f, shift_sixths, out=k)
+    turned += k
+    np.multiply(6.0, chroma_f, out=six)
+    np.add(turned, six, out=turned, where=turned < 0.0)
+    np.subtract(turned, six, out=turned, where=turned >= six)
+    np.copyto(top, value)
+    top += 0.5  # then truncation: rounded half up
+    np.multiply(4.0, chroma_f, out=four)
+    for channel, offset in enumerate(_OFFSETS):
+        np.multiply(offset, chroma_f, out=weight)
+        np.add(turned, weight, out=k)
+        np.subtract(k, six, out=k, where=k >= six)
+        # top - clip(min(k, 4C - k), 0, C)
+        np.subtract(four, k, out=weight)
+        np.minimum(k, weight, out=weight)
+        np.maximum(weight, 0.0, out=weight)
+        np.minimum(weight, chroma_f, out=weight)
+        np.subtract(top, weight, out=weight)
+        np.copyto(out[:, channel], weight, casting="unsafe")

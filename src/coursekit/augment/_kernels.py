@@ -7,10 +7,12 @@ modifies its input. Nothing here changes a value: these are faster ways of
 computing exactly what the plain numpy expression computes.
 
 Why they exist: numpy copies a flipped ``(H, W, 3)`` view pixel by pixel, three
-bytes at a time (about 1 ms for a 450 x 600 image); copying each colour plane as
-one long strided run is several times faster. ``table[image]`` converts every
-``uint8`` index to a 64-bit integer first; :meth:`bytes.translate` applies a
-256-entry table to a byte string in one C loop.
+bytes at a time (about 1 ms for a 450 x 600 image), and ``table[image]``
+converts every ``uint8`` index to a 64-bit integer first. The compiled kernels
+(:mod:`coursekit.augment._jit_pixels`, used when :mod:`coursekit.augment._accel`
+says so) copy and look up in one pass; without them, copying each colour plane
+as one long strided run and :meth:`bytes.translate` (a 256-entry table applied
+to a byte string in one C loop) are the fastest numpy ways.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import threading
 
 import numpy as np
 
+from coursekit.augment import _accel
+
 __all__ = [
+    "flat_pixels",
     "contiguous_copy",
     "apply_lut",
     "uint8_levels",
@@ -65,6 +70,61 @@ def uint8_levels() -> np.ndarray:
     return _LEVELS
 
 
+#: dtypes the compiled kernels are built for (each dtype is compiled separately).
+COMPILED_DTYPES = (np.dtype(np.uint8), np.dtype(np.float64))
+
+
+def flat_pixels(image: np.ndarray):
+    """Describe an image as flat memory: where each of its values lies in a 1-d array.
+
+    Value ``image[i, j, k]`` (``image[i, j]`` for grey) is ``flat[offset + i *
+    row_step + j * col_step + k]``. This works for any image whose values fill
+    one C-contiguous block, seen in any of the 8 orientations that quarter turns
+    and mirrors give (``np.rot90`` and flipped views of an image, or the image
+    itself), so the compiled kernels read such views in place.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, C) ndarray
+
+    Returns
+    -------
+    (flat, offset, row_step, col_step, channels) or None
+        ``flat`` is a 1-d view of the block (no copy); steps in elements,
+        negative along mirrored axes. None if ``image`` is not such a view (e.g.
+        a crop of a larger image, or one channel of an RGB image).
+    """
+    item = image.itemsize
+    strides = image.strides
+    if image.ndim == 3:
+        channels = image.shape[2]
+        if strides[2] != item and channels > 1:
+            return None
+    elif image.ndim == 2:
+        channels = 1
+    else:
+        return None
+    row_stride, col_stride = strides[0], strides[1]
+    if row_stride % item or col_stride % item:
+        return None
+    block = image
+    if row_stride < 0:
+        block = block[::-1]
+    if col_stride < 0:
+        block = block[:, ::-1]
+    if block.strides[0] < block.strides[1]:
+        block = block.swapaxes(0, 1)
+    if not block.flags.c_contiguous:
+        return None
+    row_step, col_step = row_stride // item, col_stride // item
+    offset = 0
+    if row_step < 0:
+        offset -= (image.shape[0] - 1) * row_step
+    if col_step < 0:
+        offset -= (image.shape[1] - 1) * col_step
+    return block.reshape(-1), offset, row_step, col_step, channels
+
+
 def contiguous_copy(view: np.ndarray) -> np.ndarray:
     """Return a new C-contiguous array equal to ``view``, whatever its strides.
 
@@ -79,6 +139,16 @@ def contiguous_copy(view: np.ndarray) -> np.ndarray:
         Same shape, dtype and values, in new memory (never ``view`` itself).
     """
     out = np.empty(view.shape, dtype=view.dtype)
+    if not view.flags.c_contiguous and view.dtype in COMPILED_DTYPES and view.ndim in (2, 3):
+        compiled = _accel.kernels()
+        described = None if compiled is None else flat_pixels(view)
+        if described is not None:
+            flat, offset, row_step, col_step, channels = described
+            compiled.gather_pixels(
+                flat, offset, row_step, col_step, view.shape[0], view.shape[1], channels,
+                out.reshape(-1),
+            )  # fmt: skip
+            return out
     rows_are_runs = view.ndim != 3 or (
         view.strides[2] == view.itemsize and view.strides[1] == view.shape[2] * view.itemsize
     )
@@ -110,6 +180,13 @@ def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
         A new, writable, C-contiguous array of ``image``'s shape: exactly
         ``table[image]``.
     """
+    compiled = _accel.kernels()
+    if compiled is not None:
+        out = np.empty(image.shape, dtype=np.uint8)
+        source = image if image.flags.c_contiguous else contiguous_copy(image)
+        table = np.ascontiguousarray(table, dtype=np.uint8)
+        compiled.apply_table(source.reshape(-1), table, out.reshape(-1))
+        return out
     data = bytearray(np.ascontiguousarray(image))
     translated = data.translate(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
     return np.frombuffer(translated, dtype=np.uint8).reshape(image.shape)

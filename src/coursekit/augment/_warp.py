@@ -29,11 +29,16 @@ already lies in the input's range. uint8 RGB images are gathered as one 32-bit
 word per pixel (R, G, B and a spare byte), one gather per neighbour for all
 three channels.
 
-Where the fast path does not apply (interpolation order other than 1, float32
-or float16 images, a constant fill value outside the image's range, or a
-platform whose compiled scikit-image fuses multiply-adds so that the probe run
-once per process finds a difference) :func:`rotate_exact` returns None and the
-caller uses scikit-image itself.
+When numba is in use (:mod:`coursekit.augment._accel`) the compiled kernel
+:func:`coursekit.augment._jit_warp.rotate_pixels` does the same per pixel in one
+pass, reading quarter-turned and mirrored views in place; this numpy code runs
+otherwise, or if the compiled kernel's own probe finds a difference.
+
+Where neither applies (interpolation order other than 1, float32 or float16
+images, a constant fill value outside the image's range, or a platform whose
+compiled scikit-image fuses multiply-adds so that the probe run once per
+process finds a difference) :func:`rotate_exact` returns None and the caller
+uses scikit-image itself.
 """
 
 from __future__ import annotations
@@ -43,12 +48,16 @@ import math
 
 import numpy as np
 
-from coursekit.augment._kernels import workspace
+from coursekit.augment import _accel
+from coursekit.augment._kernels import flat_pixels, workspace
 
-__all__ = ["rotation_matrix", "rotate_exact", "fast_path_available"]
+__all__ = ["rotation_matrix", "rotate_exact", "fast_path_available", "compiled_path_available"]
 
 #: Output pixels per tile: the float64 work arrays of a tile stay in the CPU cache.
 TILE_PIXELS = 8192
+
+#: scikit-image's modes as the integers :func:`~coursekit.augment._jit_warp.rotate_pixels` takes.
+MODE_CODES = {"constant": 0, "edge": 1, "symmetric": 2, "reflect": 3, "wrap": 4}
 
 _NUMPY_PAD_MODES = {
     "reflect": "reflect",
@@ -333,22 +342,56 @@ def rotate_exact(image, angle, resize, mode, cval, tile_pixels=TILE_PIXELS):
         What :func:`coursekit.augment.rotate` returns for these arguments, bit for
         bit; None when the fast path does not apply (see the module docstring).
     """
-    if image.dtype not in (np.uint8, np.float64) or not fast_path_available():
+    if image.dtype not in (np.uint8, np.float64):
+        return None
+    if compiled_path_available():
+        return _rotate_compiled(image, angle, resize, mode, cval)
+    if not fast_path_available():
         return None
     return _rotate_exact(image, angle, resize, mode, cval, tile_pixels)
+
+
+def _fast_path_applies(image, matrix, mode, cval) -> bool:
+    """False where scikit-image computes otherwise than the fast paths do."""
+    if matrix[0, 1] == 0 and matrix[1, 0] == 0:
+        return False  # scikit-image evaluates an axis-aligned map with another formula
+    if image.dtype == np.uint8 and mode == "constant":
+        # scikit-image's clip then depends on where cval was used.
+        return int(image.min()) <= cval <= int(image.max())
+    return True
+
+
+def _rotate_compiled(image, angle, resize, mode, cval):
+    """:func:`rotate_exact` by the compiled kernel (see the module docstring)."""
+    rows, cols = image.shape[:2]
+    matrix, out_shape = rotation_matrix(rows, cols, angle, resize)
+    if not _fast_path_applies(image, matrix, mode, cval):
+        return None
+    described = flat_pixels(image)
+    if described is None:  # e.g. a crop or a single channel: one copy, then in place
+        described = flat_pixels(np.ascontiguousarray(image))
+    flat, offset, row_step, col_step, channels = described
+    out = np.empty(out_shape + image.shape[2:], dtype=image.dtype)
+    rounding = image.dtype == np.uint8
+    _accel.kernels().rotate_pixels(
+        flat, offset, row_step, col_step, rows, cols, channels, matrix,
+        MODE_CODES[mode], float(cval), out.reshape(-1), out_shape[1], rounding,
+    )  # fmt: skip
+    if rounding:
+        return out
+    _clip_like_skimage(image, out, mode, cval)
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def _rotate_exact(image, angle, resize, mode, cval, tile_pixels=TILE_PIXELS):
     rows, cols = image.shape[:2]
     matrix, out_shape = rotation_matrix(rows, cols, angle, resize)
-    if matrix[0, 1] == 0 and matrix[1, 0] == 0:
-        return None  # scikit-image evaluates an axis-aligned map with another formula
+    if not _fast_path_applies(image, matrix, mode, cval):
+        return None
     geometry = _Geometry(matrix, (rows, cols), out_shape)
     planes = [image] if image.ndim == 2 else [image[..., c] for c in range(3)]
     if image.dtype == np.uint8:
         if mode == "constant":
-            if not int(image.min()) <= cval <= int(image.max()):
-                return None  # scikit-image's clip then depends on where cval was used
             planes = [plane.astype(np.float64) for plane in planes]  # room for any cval
         elif image.ndim == 3:
             return _warp_uint8_rgb(image, geometry, out_shape, mode, tile_pixels)
@@ -364,15 +407,11 @@ def _rotate_exact(image, angle, resize, mode, cval, tile_pixels=TILE_PIXELS):
     return np.clip(result, 0.0, 1.0).astype(image.dtype, copy=False)
 
 
-@functools.cache
-def fast_path_available() -> bool:
-    """True if this module reproduces scikit-image here (checked once per process).
+def _probe(rotate_function) -> bool:
+    """True if ``rotate_function`` gives scikit-image's results on a few small rotations.
 
-    A few small rotations (uint8 RGB and float64 grey, every mode, with and
-    without ``resize``) are compared with ``skimage.transform.rotate``. A
-    compiled scikit-image that fuses multiply-adds (possible on some CPUs) or a
-    future change of its formula makes them differ, and :func:`rotate_exact`
-    then steps aside.
+    uint8 RGB and float64 grey images, straight and through quarter-turned and
+    mirrored views, every mode, with and without ``resize``.
     """
     import skimage.transform
 
@@ -381,10 +420,10 @@ def fast_path_available() -> bool:
     grey = rng.random((11, 9))
     cases = [
         (rgb, 30.0, False, "reflect", 0.0),
-        (rgb, -17.25, True, "wrap", 0.0),
-        (rgb, 123.4, False, "constant", float(rgb.max())),
+        (rgb[:, ::-1], -17.25, True, "wrap", 0.0),
+        (np.rot90(rgb), 123.4, False, "constant", float(rgb.max())),
         (grey, 7.5, True, "symmetric", 0.0),
-        (grey, -200.0, False, "edge", 0.0),
+        (np.rot90(grey, 3)[::-1], -200.0, False, "edge", 0.0),
         (grey, 45.0, False, "constant", 0.25),
     ]
     for image, angle, resize, mode, cval in cases:
@@ -395,7 +434,38 @@ def fast_path_available() -> bool:
             expected = np.clip(np.rint(expected), 0, 255).astype(np.uint8)
         else:
             expected = np.clip(expected, 0.0, 1.0)
-        got = _rotate_exact(image, angle, resize, mode, cval, tile_pixels=37)
+        got = rotate_function(image, angle, resize, mode, cval)
         if got is None or got.shape != expected.shape or not np.array_equal(got, expected):
             return False
     return True
+
+
+@functools.cache
+def fast_path_available() -> bool:
+    """True if the numpy code of this module reproduces scikit-image here (checked once).
+
+    A few small rotations are compared with ``skimage.transform.rotate``
+    (:func:`_probe`). A compiled scikit-image that fuses multiply-adds
+    (possible on some CPUs) or a future change of its formula makes them
+    differ, and :func:`rotate_exact` then steps aside.
+    """
+    return _probe(
+        lambda image, angle, resize, mode, cval: _rotate_exact(
+            image, angle, resize, mode, cval, tile_pixels=37
+        )
+    )
+
+
+def compiled_path_available() -> bool:
+    """True if the compiled kernel is in use and reproduces scikit-image here.
+
+    False without numba (or with ``COURSEKIT_NO_NUMBA=1``); otherwise the
+    probe of :func:`fast_path_available` is run once per process on the
+    compiled kernel (which compiles or loads it).
+    """
+    return _accel.kernels() is not None and _compiled_probe()
+
+
+@functools.cache
+def _compiled_probe() -> bool:
+    return _probe(_rotate_compiled)

@@ -4,15 +4,23 @@ Both functions take an ``(H, W)`` grey or ``(H, W, 3)`` RGB image, ``uint8`` in
 [0, 255] or float in [0, 1], and return a new array of the same shape, dtype and
 range (computed in float [0, 1], clipped, ``uint8`` rounded to the nearest
 integer). Sigmas of 0 return an exact copy.
+
+For uint8 images both are computed by compiled kernels when numba is in use
+(:mod:`coursekit.augment._jit_filters`): the same arithmetic in one pass, hence
+the same bits (the blur is compared with scipy once per process, and scipy
+computes it if they differ).
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 
+import numpy as np
 import scipy.ndimage
 
 from coursekit._validation import check_image, check_random_state
+from coursekit.augment import _accel
 from coursekit.augment._kernels import as_float, float_to_like
 from coursekit.augment._params import check_number
 
@@ -99,8 +107,58 @@ def _gaussian_blur(image, sigma, channel_axis=None):
         sigmas = (sigma_rows, sigma_cols)
     if sigma_rows == 0.0 and sigma_cols == 0.0:
         return image.copy()
+    if image.dtype == np.uint8 and compiled_blur_available():
+        return _blur_compiled(image, sigma_rows, sigma_cols)
+    return _blur_scipy(image, sigmas)
+
+
+def _blur_scipy(image, sigmas):
     blurred = scipy.ndimage.gaussian_filter(as_float(image), sigmas, mode="nearest", truncate=4.0)
     return float_to_like(blurred, image)
+
+
+def _gaussian_weights(sigma: float) -> np.ndarray:
+    """The weights ``scipy.ndimage.gaussian_filter1d(sigma, truncate=4.0)`` correlates with.
+
+    scipy's ``_gaussian_kernel1d(sigma, 0, radius)[::-1]``; ``[1.0]`` for an
+    axis scipy leaves alone (sigma <= 1e-15).
+    """
+    if sigma <= 1e-15:
+        return np.ones(1)
+    radius = int(4.0 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1)
+    phi = np.exp(-0.5 / (sigma * sigma) * x**2)
+    return (phi / phi.sum())[::-1].copy()
+
+
+def _blur_compiled(image, sigma_rows, sigma_cols):
+    """:func:`gaussian_blur` of a uint8 image by the compiled kernel (same bits as scipy)."""
+    source = np.ascontiguousarray(image)
+    out = np.empty(image.shape, dtype=np.uint8)
+    channels = image.shape[2] if image.ndim == 3 else 1
+    _accel.kernels().blur_uint8(
+        source.reshape(-1), image.shape[0], image.shape[1], channels,
+        _gaussian_weights(sigma_rows), _gaussian_weights(sigma_cols), out.reshape(-1),
+    )  # fmt: skip
+    return out
+
+
+def compiled_blur_available() -> bool:
+    """True if the compiled blur is in use and gives scipy's bits here (probed once)."""
+    return _accel.kernels() is not None and _compiled_blur_probe()
+
+
+@functools.cache
+def _compiled_blur_probe() -> bool:
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, size=(11, 13, 3), dtype=np.uint8)
+    cases = [(rgb, 0.8, 1.3), (rgb[:, ::-1], 0.0, 2.0), (rgb[..., 1], 0.37, 0.0), (rgb, 3.0, 3.0)]
+    for image, sigma_rows, sigma_cols in cases:
+        sigmas = (sigma_rows, sigma_cols, 0.0)[: image.ndim]
+        expected = _blur_scipy(image, sigmas)
+        if not np.array_equal(_blur_compiled(image, sigma_rows, sigma_cols), expected):
+            return False
+    return True
 
 
 def add_noise(image, sigma, random_state=0):
@@ -144,6 +202,12 @@ def _add_noise(image, sigma, random_state=0):
     if sigma == 0.0:
         return image.copy()
     noise = rng.standard_normal(image.shape)
+    compiled = _accel.kernels() if image.dtype == np.uint8 else None
+    if compiled is not None:
+        out = np.empty(image.shape, dtype=np.uint8)
+        source = np.ascontiguousarray(image).reshape(-1)
+        compiled.noise_uint8(noise.reshape(-1), sigma, source, out.reshape(-1))
+        return out
     noise *= sigma
     noise += as_float(image)
     return float_to_like(noise, image)

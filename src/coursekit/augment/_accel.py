@@ -1,0 +1,163 @@
+"""Whether the augmentation functions run numba-compiled kernels, and loading them.
+
+When numba can be imported and the environment variable ``COURSEKIT_NO_NUMBA``
+is not ``1``, the hot loops of :mod:`coursekit.augment` (rotation, flips and
+quarter turns, look-up tables, uint8 saturation and hue, uint8 blur and noise)
+run as compiled kernels (:mod:`coursekit.augment._jit_pixels`,
+:mod:`~coursekit.augment._jit_warp`, :mod:`~coursekit.augment._jit_colour`,
+:mod:`~coursekit.augment._jit_filters`);
+otherwise the numpy code computes them. Both give the results the docstrings
+promise: the same bits for the graded functions, the documented tolerance for
+the others (the tests run both).
+
+Cost of compiling. The kernels are compiled for this machine's CPU on first use
+(about a second each, once) and stored by numba's cache: in the package's
+``__pycache__`` folders, or the user's cache folder when those are read-only,
+or ``$NUMBA_CACHE_DIR``. A new Python process then loads them from the cache
+(a few milliseconds each) after numba's own start-up (about a second, once per
+process). :func:`warm_up` does all of it at once, e.g. before forking workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+
+import numpy as np
+
+__all__ = ["ENV_VARIABLE", "kernels", "enabled", "numpy_only", "warm_up"]
+
+#: Set this environment variable to ``1`` to use the numpy code instead of numba's.
+ENV_VARIABLE = "COURSEKIT_NO_NUMBA"
+
+_UNSET = object()
+_kernels = _UNSET
+_lock = threading.Lock()
+
+
+class Kernels:
+    """The compiled kernels, as attributes (one namespace for the three kernel modules)."""
+
+    def __init__(self, *modules):
+        for module in modules:
+            for name in module.__all__:
+                setattr(self, name, getattr(module, name))
+
+
+def _disabled_by_environment() -> bool:
+    return os.environ.get(ENV_VARIABLE, "").strip() == "1"
+
+
+def _load():
+    if _disabled_by_environment():
+        return None
+    try:
+        import numba  # noqa: F401
+    except ImportError:  # numba (or llvmlite) missing or unusable: the numpy code runs
+        return None
+    from coursekit.augment import _jit_colour, _jit_filters, _jit_pixels, _jit_warp
+
+    return Kernels(_jit_pixels, _jit_warp, _jit_colour, _jit_filters)
+
+
+def kernels():
+    """The compiled kernels, or None when the numpy code runs (read once per process).
+
+    Returns
+    -------
+    Kernels or None
+        None if numba cannot be imported or ``COURSEKIT_NO_NUMBA=1``.
+    """
+    global _kernels
+    found = _kernels
+    if found is _UNSET:
+        with _lock:
+            if _kernels is _UNSET:
+                _kernels = _load()
+            found = _kernels
+    return found
+
+
+def enabled() -> bool:
+    """True if the compiled kernels are used in this process."""
+    return kernels() is not None
+
+
+@contextlib.contextmanager
+def numpy_only():
+    """Run the numpy code instead of the compiled kernels inside the ``with`` block.
+
+    For comparing the two (the tests run both). It changes a process-wide
+    setting: do not use it while other threads augment images.
+    """
+    global _kernels
+    kernels()
+    saved = _kernels
+    _kernels = None
+    try:
+        yield
+    finally:
+        _kernels = saved
+
+
+def warm_up(verbose=False) -> bool:
+    """Compile or load every compiled augmentation kernel now, instead of on first use.
+
+    Compiles the kernels for this machine if numba's cache does not hold them
+    yet (seconds, once per machine), else loads them (after numba's start-up,
+    about a second once per process), and runs the probes that check the
+    compiled rotation and blur against scikit-image and scipy. Call it in a
+    process that forks workers (e.g. a grader) so that the workers inherit the
+    compiled code; elsewhere the first call of each function does the same work
+    for its own kernels.
+
+    Parameters
+    ----------
+    verbose : bool, optional
+        If True, print one line saying which code runs and how many seconds
+        the warm-up took.
+
+    Returns
+    -------
+    bool
+        True if the compiled (numba) kernels are in use; False if the numpy code
+        runs (numba cannot be imported, or ``COURSEKIT_NO_NUMBA=1``).
+
+    Examples
+    --------
+    >>> from coursekit.augment import warm_up
+    >>> warm_up() in (True, False)
+    True
+    """
+    start = time.perf_counter()
+    ready = _warm_up()
+    if verbose:
+        seconds = time.perf_counter() - start
+        if ready:
+            print(f"coursekit.augment: compiled kernels ready in {seconds:.1f} s (numba).")
+        else:
+            reason = f"{ENV_VARIABLE}=1" if _disabled_by_environment() else "numba not installed"
+            print(f"coursekit.augment: numpy code in use ({reason}).")
+    return ready
+
+
+def _warm_up() -> bool:
+    if kernels() is None:
+        return False
+    from coursekit.augment import colour, filters, geometry
+
+    rgb = np.random.default_rng(0).integers(0, 256, size=(6, 7, 3), dtype=np.uint8)
+    grey = np.ascontiguousarray(rgb[..., 0])
+    for image in (rgb, grey, rgb / 255.0, grey / 255.0):
+        geometry.rotate(image, 30.0)  # the probe: uint8 and float64 kernels
+        geometry.flip(image, "horizontal")
+        geometry.rotate90(image, 1)
+        colour.adjust_contrast(image, 1.1)
+    colour.adjust_brightness(rgb, 1.2)
+    colour.adjust_saturation(rgb, 1.2)
+    colour.adjust_hue(rgb, 0.05)
+    filters.gaussian_blur(rgb, 1.0)  # the probe
+    filters.add_noise(rgb, 0.02)
+    return True
