@@ -57,11 +57,12 @@ class Camera(NamedTuple):
     exposure: float
     """Overall gain (brightness)."""
     drift: tuple
-    """Standard deviation of the per-photograph change of each channel's log gain (R, G, B)."""
+    """Standard deviation of the per-session change of each channel's log gain (R, G, B);
+    draws are clipped at two standard deviations (no wild casts)."""
     exposure_drift: float
-    """Standard deviation of the per-photograph change of the log exposure."""
+    """Standard deviation of the per-session change of the log exposure."""
     field_of_view: float
-    """Share of photographs showing the dark round field of view of a contact dermoscope."""
+    """Share of sessions showing the dark round field of view of a contact dermoscope."""
 
 
 #: Acquisition site (``dataset`` column) -> :class:`Camera`. Set so that the twin's mean
@@ -169,19 +170,21 @@ def _points(frame, where, n):
     return np.column_stack([xs[pick], ys[pick]]).astype(float)
 
 
+_UNIT_CIRCLE = np.exp(2j * np.pi * np.arange(12) / 12)  # a dot is a 12-sided polygon
+
+
 def _dots(frame, where, n, radius, blur=0.8, elongation=1.0) -> np.ndarray:
     """Round (or, with ``elongation`` > 1, ovoid) dots of about ``radius`` canvas pixels."""
     layer, draw = _layer(frame.shape)
-    rng = frame.rng
-    for x, y in _points(frame, where, n):
-        r = radius * rng.uniform(0.6, 1.4)
-        a, b = r * elongation, r
-        t = rng.uniform(0, np.pi)
-        angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
-        ex, ey = a * np.cos(angles), b * np.sin(angles)
-        poly = np.column_stack([x + ex * np.cos(t) - ey * np.sin(t),
-                                y + ex * np.sin(t) + ey * np.cos(t)])  # fmt: skip
-        draw.polygon([tuple(p) for p in poly], fill=255)
+    centres = _points(frame, where, n)
+    if len(centres):
+        rng = frame.rng
+        size = radius * rng.uniform(0.6, 1.4, size=(len(centres), 1))
+        turn = np.exp(1j * rng.uniform(0, np.pi, size=(len(centres), 1)))
+        outline = (size * elongation * _UNIT_CIRCLE.real + 1j * size * _UNIT_CIRCLE.imag) * turn
+        outline = outline + (centres[:, :1] + 1j * centres[:, 1:])
+        for polygon in np.stack([outline.real, outline.imag], axis=2).reshape(len(centres), -1):
+            draw.polygon(polygon.tolist(), fill=255)
     return _as_weight(layer, blur)
 
 
@@ -423,7 +426,7 @@ class _Session(NamedTuple):
 
 
 def _session(rng, camera) -> _Session:
-    drift = np.clip(rng.normal(0, 1, 4), -2.5, 2.5) * np.append(camera.drift, camera.exposure_drift)
+    drift = np.clip(rng.normal(0, 1, 4), -2, 2) * np.append(camera.drift, camera.exposure_drift)
     gains = np.asarray(camera.white_balance) * camera.exposure * np.exp(drift[:3] + drift[3])
     field = rng.uniform(0.85, 1.05) if rng.random() < camera.field_of_view else 0.0
     return _Session(gains.astype(np.float32), field)
