@@ -10,10 +10,10 @@ import inspect
 import pytest
 
 import coursekit.augment
-from coursekit.augment import colour, filters, geometry, pipeline
+from coursekit.augment import _accel, colour, filters, geometry, pipeline
 
 
-@pytest.mark.parametrize("module", [geometry, colour, filters, pipeline])
+@pytest.mark.parametrize("module", [geometry, colour, filters, pipeline, _accel])
 def test_docstring_examples_run(module):
     results = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert results.attempted > 0

@@ -3,9 +3,11 @@
 rotate = skimage.transform.rotate(order=1, preserve_range=True), rounded with np.rint for
 uint8; brightness and gamma = the float [0, 1] formula, clipped, np.rint(x * 255) for uint8;
 flip and rotate90 = numpy's flips and turns as new C-contiguous arrays. Each is compared with
-that plain formula on many inputs: uint8 and float64, grey and RGB, edge values, views.
+that plain formula on many inputs: uint8 and float64, grey and RGB, edge values, views; and
+each both ways it can be computed: by the numba kernels and by the numpy code.
 """
 
+import contextlib
 import math
 
 import numpy as np
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from coursekit.augment import (
+    _accel,
     _kernels,
     _warp,
     adjust_brightness,
@@ -27,6 +30,12 @@ from coursekit.augment import (
 )
 
 MODES = ["constant", "edge", "symmetric", "reflect", "wrap"]
+
+
+def both_ways():
+    """Run the block with the compiled kernels, then with the numpy code (the two paths)."""
+    ways = [contextlib.nullcontext()] if _accel.enabled() else []
+    return ways + [_accel.numpy_only()]
 
 
 @st.composite
@@ -76,6 +85,7 @@ def _assert_identical(got, expected):
 
 def test_the_probe_finds_the_fast_rotation_exact_on_this_machine():
     assert _warp.fast_path_available()
+    assert _warp.compiled_path_available() == _accel.enabled()
 
 
 angles = st.one_of(
@@ -101,14 +111,19 @@ def test_fast_rotation_is_skimage_rotate_bit_for_bit(image, angle, mode, resize,
         else st.just(0.0)
     )
     expected = skimage_rotate(image, angle, resize, mode, cval)
-    got = _warp._rotate_exact(image, angle, resize, mode, cval, tile_pixels=tile)
+    fast = [_warp._rotate_exact(image, angle, resize, mode, cval, tile_pixels=tile)]
+    if _accel.enabled():
+        fast.append(_warp._rotate_compiled(image, angle, resize, mode, cval))
     in_range = image.dtype != np.uint8 or image.min() <= cval <= image.max()
-    if mode == "constant" and not in_range:
-        assert got is None  # scikit-image's clip then depends on where cval lands
-    else:
-        assert got is not None
-        _assert_identical(got, expected)
-    _assert_identical(rotate(image, angle, mode=mode, resize=resize, cval=cval), expected)
+    for got in fast:
+        if mode == "constant" and not in_range:
+            assert got is None  # scikit-image's clip then depends on where cval lands
+        else:
+            assert got is not None
+            _assert_identical(got, expected)
+    for way in both_ways():
+        with way:
+            _assert_identical(rotate(image, angle, mode=mode, resize=resize, cval=cval), expected)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.float64])
@@ -119,13 +134,23 @@ def test_fast_rotation_of_full_size_images_is_skimage_rotate(dtype, shape, angle
     image = rng.integers(0, 256, size=shape).astype(np.uint8)
     if dtype == np.float64:
         image = image / 255.0
-    _assert_identical(rotate(image, angle), skimage_rotate(image, angle))
+    expected = skimage_rotate(image, angle)
+    for way in both_ways():
+        with way:
+            _assert_identical(rotate(image, angle), expected)
+    # The pipeline rotates turned and mirrored views in place.
+    view = np.rot90(image)[::-1]
+    for way in both_ways():
+        with way:
+            _assert_identical(rotate(view, angle), skimage_rotate(view, angle))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_other_float_types_and_orders_still_follow_skimage(dtype):
     image = np.random.default_rng(0).random((9, 14, 3)).astype(dtype)
-    assert _warp.rotate_exact(image, 30.0, False, "reflect", 0.0) is None
+    for way in both_ways():
+        with way:
+            assert _warp.rotate_exact(image, 30.0, False, "reflect", 0.0) is None
     expected = skimage.transform.rotate(image, 30, mode="reflect", preserve_range=True)
     np.testing.assert_array_equal(rotate(image, 30), np.clip(expected, 0, 1).astype(dtype))
     uint8 = (image * 255).astype(np.uint8)
@@ -196,7 +221,27 @@ def test_numpy_pad_modes_are_skimage_coordinate_modes_even_for_wide_pads(mode, d
 def test_the_fast_path_is_used_for_uint8_and_float64_images():
     image = np.random.default_rng(1).integers(0, 256, size=(20, 30, 3), dtype=np.uint8)
     for candidate in (image, image[..., 0], image / 255.0):
-        assert _warp.rotate_exact(candidate, 21.0, False, "reflect", 0.0) is not None
+        for way in both_ways():
+            with way:
+                assert _warp.rotate_exact(candidate, 21.0, False, "reflect", 0.0) is not None
+
+
+def test_the_rotation_falls_back_to_numpy_when_the_compiled_probe_fails(monkeypatch):
+    monkeypatch.setattr(_warp, "_compiled_probe", lambda: False)
+    assert not _warp.compiled_path_available()
+    image = np.random.default_rng(2).integers(0, 256, size=(15, 11, 3), dtype=np.uint8)
+    _assert_identical(rotate(image[:, ::-1], 33.3), skimage_rotate(image[:, ::-1], 33.3))
+
+
+def test_a_wrong_kernel_makes_the_compiled_probe_fail(monkeypatch):
+    if not _accel.enabled():
+        pytest.skip("numba is not in use")
+
+    def off_by_one_column(image, angle, resize, mode, cval):
+        return _warp._rotate_compiled(image[:, ::-1], angle, resize, mode, cval)
+
+    assert _warp._probe(_warp._rotate_compiled)
+    assert not _warp._probe(off_by_one_column)
 
 
 # --- flips and quarter turns ----------------------------------------------------------------
@@ -205,22 +250,36 @@ def test_the_fast_path_is_used_for_uint8_and_float64_images():
 @given(images(dtypes=("uint8", "float64", "float32")), st.integers(-5, 5))
 def test_flips_and_turns_are_numpy_copies(image, k):
     before = image.copy()
-    for got, expected in [
-        (flip(image, "horizontal"), image[:, ::-1]),
-        (flip(image, "vertical"), image[::-1]),
-        (rotate90(image, k), np.rot90(image, k, axes=(0, 1))),
-    ]:
-        _assert_identical(got, np.ascontiguousarray(expected))
-        assert got.flags.c_contiguous and got.flags.writeable
-        assert not np.shares_memory(got, image)
+    for way in both_ways():
+        with way:
+            for got, expected in [
+                (flip(image, "horizontal"), image[:, ::-1]),
+                (flip(image, "vertical"), image[::-1]),
+                (rotate90(image, k), np.rot90(image, k, axes=(0, 1))),
+            ]:
+                _assert_identical(got, np.ascontiguousarray(expected))
+                assert got.flags.c_contiguous and got.flags.writeable
+                assert not np.shares_memory(got, image)
     np.testing.assert_array_equal(image, before)
 
 
 @given(images(dtypes=("uint8", "float64")))
 def test_contiguous_copy_equals_numpy_copy_for_any_view(image):
-    copy = _kernels.contiguous_copy(image)
-    _assert_identical(copy, np.array(image, order="C"))
-    assert copy.flags.c_contiguous and not np.shares_memory(copy, image)
+    for way in both_ways():
+        with way:
+            copy = _kernels.contiguous_copy(image)
+            _assert_identical(copy, np.array(image, order="C"))
+            assert copy.flags.c_contiguous and not np.shares_memory(copy, image)
+
+
+@pytest.mark.parametrize("shape", [(450, 600, 3), (64, 64, 3), (37, 53), (1, 9, 3), (7, 1)])
+def test_full_size_flips_and_turns_of_every_orientation_are_numpy_copies(shape):
+    image = np.random.default_rng(sum(shape)).integers(0, 256, size=shape, dtype=np.uint8)
+    for way in both_ways():
+        with way:
+            for k in range(4):
+                for view in (np.rot90(image, k), np.rot90(image, k)[:, ::-1]):
+                    _assert_identical(_kernels.contiguous_copy(view), np.array(view, order="C"))
 
 
 # --- brightness, gamma and contrast ---------------------------------------------------------
@@ -244,7 +303,9 @@ factors = st.one_of(
 def test_brightness_is_the_float_formula_bit_for_bit(image, factor):
     before = image.copy()
     expected = _documented(image, lambda values: values * factor)
-    _assert_identical(adjust_brightness(image, factor), expected)
+    for way in both_ways():
+        with way:
+            _assert_identical(adjust_brightness(image, factor), expected)
     np.testing.assert_array_equal(image, before)
 
 
@@ -253,14 +314,19 @@ def test_gamma_is_the_float_formula_bit_for_bit(image, gamma):
     if gamma == 1.0:
         return
     expected = _documented(image, lambda values: values**gamma)
-    _assert_identical(adjust_gamma(image, gamma), expected)
+    for way in both_ways():
+        with way:
+            _assert_identical(adjust_gamma(image, gamma), expected)
 
 
 @pytest.mark.parametrize("factor", [0.0, 0.37, 1.2, 1.5, 255.0])
 def test_every_uint8_level_goes_through_the_brightness_table_like_the_formula(factor):
-    levels = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    # 23 x 31 x 3 values: the compiled table reads 8 at a time, and 2139 leaves a tail of 3.
+    levels = np.resize(np.arange(256, dtype=np.uint8), (23, 31, 3))
     expected = np.rint(np.clip(levels / 255.0 * factor, 0.0, 1.0) * 255.0).astype(np.uint8)
-    np.testing.assert_array_equal(adjust_brightness(levels, factor), expected)
+    for way in both_ways():
+        with way:
+            np.testing.assert_array_equal(adjust_brightness(levels, factor), expected)
 
 
 @given(images(), st.floats(0.0, 3.0))
@@ -273,7 +339,9 @@ def test_contrast_keeps_its_formula_bit_for_bit(image, factor):
     weights = np.array([0.299, 0.587, 0.114])
     mean = float(channel_means @ weights) if image.ndim == 3 else float(channel_means)
     expected = _documented(image, lambda values: mean + factor * (values - mean))
-    _assert_identical(adjust_contrast(image, factor), expected)
+    for way in both_ways():
+        with way:
+            _assert_identical(adjust_contrast(image, factor), expected)
 
 
 @given(
@@ -281,10 +349,13 @@ def test_contrast_keeps_its_formula_bit_for_bit(image, factor):
     hnp.arrays(np.uint8, 256),
 )
 def test_lookup_tables_apply_like_fancy_indexing(image, table):
-    result = _kernels.apply_lut(image[::-1], table)
-    np.testing.assert_array_equal(result, table[image[::-1]])
-    result[...] = 0  # a new, writable array
-    assert not np.shares_memory(result, image)
+    for way in both_ways():
+        with way:
+            for source in (image, image[::-1]):
+                result = _kernels.apply_lut(source, table)
+                np.testing.assert_array_equal(result, table[source])
+                result[...] = 0  # a new, writable array
+                assert not np.shares_memory(result, image)
 
 
 @given(images(dtypes=("uint8", "float64", "float32")))

@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
+import scipy.ndimage
 import skimage.filters
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from coursekit.augment import add_noise, gaussian_blur
+from coursekit.augment import _accel, add_noise, filters, gaussian_blur
 
 
 @st.composite
@@ -154,3 +155,78 @@ def test_noise_checks_its_arguments(arguments, error, message):
 def test_filters_reject_invalid_images(call, image, error, message):
     with pytest.raises(error, match=message):
         call(image)
+
+
+# --- compiled kernels: scipy's and numpy's bits ------------------------------------------------
+
+
+def _scipy_blur(image, sigma_rows, sigma_cols):
+    """The documented blur: scipy's gaussian_filter of image / 255, clipped, np.rint(x * 255)."""
+    sigmas = (sigma_rows, sigma_cols, 0.0)[: image.ndim]
+    blurred = scipy.ndimage.gaussian_filter(image / 255.0, sigmas, mode="nearest", truncate=4.0)
+    return np.rint(np.clip(blurred, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+sigmas = st.one_of(st.sampled_from([0.0, 1e-16, 0.1, 0.5, 1.0, 2.6]), st.floats(0.0, 3.0))
+
+
+@given(
+    images(dtypes=("uint8",)),
+    sigmas,
+    sigmas,
+    st.sampled_from(["none", "flip", "turn"]),
+)
+def test_uint8_blur_is_scipys_result_bit_for_bit_both_ways(image, sigma_rows, sigma_cols, view):
+    image = {"none": image, "flip": image[::-1, ::-1], "turn": np.rot90(image)}[view]
+    expected = _scipy_blur(image, sigma_rows, sigma_cols)
+    if sigma_rows == 0.0 and sigma_cols == 0.0:
+        expected = image
+    with _accel.numpy_only():
+        np.testing.assert_array_equal(gaussian_blur(image, (sigma_rows, sigma_cols)), expected)
+    if _accel.enabled():
+        assert filters.compiled_blur_available()
+        np.testing.assert_array_equal(gaussian_blur(image, (sigma_rows, sigma_cols)), expected)
+        if sigma_rows or sigma_cols:
+            compiled = filters._blur_compiled(image, sigma_rows, sigma_cols)
+            np.testing.assert_array_equal(compiled, expected)
+
+
+@pytest.mark.parametrize("shape", [(450, 600, 3), (64, 64, 3), (1, 1, 3), (9, 1)])
+def test_uint8_blur_of_full_size_and_thin_images_is_scipys(shape):
+    image = _random_image(shape, seed=shape[0])
+    for sigma in (0.3, 1.0, 1.7):
+        expected = _scipy_blur(image, sigma, sigma)
+        np.testing.assert_array_equal(gaussian_blur(image, sigma), expected)
+
+
+def test_the_blur_falls_back_to_scipy_when_the_compiled_probe_fails(monkeypatch):
+    monkeypatch.setattr(filters, "_compiled_blur_probe", lambda: False)
+    assert not filters.compiled_blur_available()
+    image = _random_image((12, 9, 3), seed=4)
+    np.testing.assert_array_equal(gaussian_blur(image, 1.1), _scipy_blur(image, 1.1, 1.1))
+
+
+def test_the_blur_weights_are_scipys():
+    for sigma in (0.2, 0.5, 1.0, 2.37):
+        impulse = np.zeros(41)
+        impulse[20] = 1.0
+        response = scipy.ndimage.gaussian_filter1d(impulse, sigma, mode="nearest", truncate=4.0)
+        weights = filters._gaussian_weights(sigma)
+        radius = len(weights) // 2
+        np.testing.assert_array_equal(response[20 - radius : 21 + radius], weights)
+        assert not response[: 20 - radius].any() and not response[21 + radius :].any()
+    np.testing.assert_array_equal(filters._gaussian_weights(1e-16), [1.0])
+
+
+@given(images(dtypes=("uint8",)), st.floats(0.001, 0.5), st.integers(0, 2**32 - 1))
+def test_uint8_noise_is_the_numpy_formula_bit_for_bit_both_ways(image, sigma, seed):
+    noise = np.random.default_rng(seed).standard_normal(image.shape)
+    values = noise * sigma + image / 255.0
+    expected = np.rint(np.clip(values, 0.0, 1.0) * 255.0).astype(np.uint8)
+    with _accel.numpy_only():
+        np.testing.assert_array_equal(add_noise(image, sigma, random_state=seed), expected)
+    np.testing.assert_array_equal(add_noise(image, sigma, random_state=seed), expected)
+    flipped = image[:, ::-1]  # a view: the kernel reads a copy in C order
+    values = noise * sigma + flipped / 255.0
+    expected = np.rint(np.clip(values, 0.0, 1.0) * 255.0).astype(np.uint8)
+    np.testing.assert_array_equal(add_noise(flipped, sigma, random_state=seed), expected)

@@ -8,6 +8,7 @@ from coursekit.augment import (
     AppliedStep,
     Pipeline,
     Step,
+    _accel,
     augment_dataset,
     default_pipeline,
 )
@@ -311,6 +312,8 @@ def test_pipelines_equal_their_steps_replayed_bit_for_bit(dtype, shape):
             replayed = _replay(image, applied)
             assert augmented.dtype == replayed.dtype
             np.testing.assert_array_equal(augmented, replayed)
+            with _accel.numpy_only():  # and the numpy code gives the same bits
+                np.testing.assert_array_equal(pipeline(image, random_state=seed), augmented)
 
 
 def test_pipeline_outputs_are_new_c_contiguous_arrays_and_inputs_are_kept():
@@ -405,3 +408,22 @@ def test_augment_dataset_equals_the_notebook_solution(random_state):
     got = augment_dataset(images, labels, groups, 3, state())
     for part_got, part_expected in zip(got, expected, strict=True):
         np.testing.assert_array_equal(part_got, part_expected)
+
+
+@pytest.mark.parametrize("shape", [(3, 24, 24, 3), (2, 15, 22, 3), (2, 13, 13)])
+def test_augment_dataset_gives_the_same_bits_with_and_without_numba(shape):
+    """Every step, blur and noise included, computes the same values both ways."""
+    images = np.random.default_rng(6).integers(0, 256, size=shape, dtype=np.uint8)
+    labels = np.arange(len(images))
+    square, colour = shape[1] == shape[2], len(shape) == 4
+    every_step = Pipeline(
+        [
+            Step(step.name, **step.params)  # probability 1: every step runs every time
+            for step in default_pipeline(square=square, colour=colour).steps
+        ]
+    )
+    for pipeline in (None, every_step):
+        compiled = augment_dataset(images, labels, copies=3, random_state=4, pipeline=pipeline)
+        with _accel.numpy_only():
+            numpy = augment_dataset(images, labels, copies=3, random_state=4, pipeline=pipeline)
+        np.testing.assert_array_equal(compiled[0], numpy[0])

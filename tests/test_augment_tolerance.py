@@ -3,7 +3,10 @@
 Documented: a uint8 result is the float [0, 1] computation times 255 rounded to the nearest
 level, within 0.5 grey level (plus 1e-9 for values exactly halfway, which may round up where
 np.rint rounds to even). The float path itself is unchanged, so it is the reference here.
+The numba kernels and the numpy code do the same operations in the same order: their uint8
+results are also compared with each other, bit for bit.
 """
+
 
 import numpy as np
 import pytest
@@ -11,9 +14,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from coursekit.augment import _colour_uint8, adjust_hue, adjust_saturation
+from coursekit.augment import _accel, _colour_uint8, adjust_hue, adjust_saturation
 
 LEVEL_TOLERANCE = 0.5 + 1e-9
+
+
+def both_ways(function, *args):
+    """``function(*args)`` by the compiled kernels and by the numpy code: the same bits."""
+    results = []
+    if _accel.enabled():
+        results.append(function(*args))
+    with _accel.numpy_only():
+        results.append(function(*args))
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+    return results[0]
 
 
 @st.composite
@@ -41,7 +56,7 @@ def _levels_off(uint8_result, float_result):
     st.one_of(st.sampled_from([0.0, 0.5, 0.9, 1.1, 2.0, 3.0, 10.0]), st.floats(0.0, 4.0)),
 )
 def test_uint8_saturation_is_the_float_result_rounded(image, factor):
-    result = adjust_saturation(image, factor)
+    result = both_ways(adjust_saturation, image, factor)
     assert result.dtype == np.uint8 and result.shape == image.shape
     assert _levels_off(result, adjust_saturation(image / 255.0, factor)) <= LEVEL_TOLERANCE
 
@@ -55,7 +70,7 @@ def test_uint8_saturation_is_the_float_result_rounded(image, factor):
     ),
 )
 def test_uint8_hue_is_the_float_result_rounded(image, shift):
-    result = adjust_hue(image, shift)
+    result = both_ways(adjust_hue, image, shift)
     assert result.dtype == np.uint8 and result.shape == image.shape
     assert _levels_off(result, adjust_hue(image / 255.0, shift)) <= LEVEL_TOLERANCE
 
@@ -64,32 +79,44 @@ def test_uint8_hue_is_the_float_result_rounded(image, shift):
 def test_tiles_cover_every_pixel_of_large_and_odd_sized_images(shape):
     image = np.random.default_rng(shape[1]).integers(0, 256, size=shape, dtype=np.uint8)
     as_float = image / 255.0
-    assert _levels_off(adjust_hue(image, 0.05), adjust_hue(as_float, 0.05)) <= LEVEL_TOLERANCE
-    assert _levels_off(adjust_saturation(image, 1.2), adjust_saturation(as_float, 1.2)) <= (
-        LEVEL_TOLERANCE
-    )
+    hue = both_ways(adjust_hue, image, 0.05)
+    assert _levels_off(hue, adjust_hue(as_float, 0.05)) <= LEVEL_TOLERANCE
+    saturated = both_ways(adjust_saturation, image, 1.2)
+    assert _levels_off(saturated, adjust_saturation(as_float, 1.2)) <= LEVEL_TOLERANCE
 
 
 def test_uint8_hue_and_saturation_keep_grey_pixels_and_primaries_exactly():
     grey = np.stack([np.arange(256, dtype=np.uint8)] * 3, axis=-1).reshape(16, 16, 3)
-    np.testing.assert_array_equal(adjust_hue(grey, 0.3), grey)
-    np.testing.assert_array_equal(adjust_saturation(grey, 2.5), grey)
+    np.testing.assert_array_equal(both_ways(adjust_hue, grey, 0.3), grey)
+    np.testing.assert_array_equal(both_ways(adjust_saturation, grey, 2.5), grey)
     primaries = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255]]], dtype=np.uint8)
     np.testing.assert_array_equal(
-        adjust_hue(primaries, 1 / 3), [[[0, 255, 0], [0, 0, 255], [255, 0, 0]]]
+        both_ways(adjust_hue, primaries, 1 / 3), [[[0, 255, 0], [0, 0, 255], [255, 0, 0]]]
     )
 
 
 def test_halfway_values_round_up_within_the_tolerance():
     # Factor 0.5 on a pixel whose grey level is 0.299 * 255: values land near halves.
     pixel = np.array([[[255, 0, 0]]], dtype=np.uint8)
-    result = adjust_saturation(pixel, 0.5)
+    result = both_ways(adjust_saturation, pixel, 0.5)
     exact = adjust_saturation(pixel / 255.0, 0.5) * 255.0
     assert np.abs(result - exact).max() <= LEVEL_TOLERANCE
 
 
 def test_the_tiled_kernels_use_the_same_work_arrays_across_calls():
     image = np.random.default_rng(0).integers(0, 256, size=(40, 50, 3), dtype=np.uint8)
-    first = _colour_uint8.hue(image, 0.1)
-    _colour_uint8.hue(image[::-1], -0.3)  # the same per-thread work arrays, other data
-    np.testing.assert_array_equal(_colour_uint8.hue(image, 0.1), first)
+    with _accel.numpy_only():
+        first = _colour_uint8.hue(image, 0.1)
+        _colour_uint8.hue(image[::-1], -0.3)  # the same per-thread work arrays, other data
+        np.testing.assert_array_equal(_colour_uint8.hue(image, 0.1), first)
+        saturated = _colour_uint8.saturation(image, 1.3, np.array([0.299, 0.587, 0.114]))
+        _colour_uint8.saturation(image[::-1], 0.2, np.array([0.299, 0.587, 0.114]))
+        again = _colour_uint8.saturation(image, 1.3, np.array([0.299, 0.587, 0.114]))
+        np.testing.assert_array_equal(again, saturated)
+
+
+@pytest.mark.parametrize("function", [adjust_hue, adjust_saturation])
+def test_the_numpy_tiles_and_the_kernel_agree_across_tile_edges(function, monkeypatch):
+    monkeypatch.setattr(_colour_uint8, "TILE_PIXELS", 7)  # many tiles, a short last one
+    image = np.random.default_rng(5).integers(0, 256, size=(9, 11, 3), dtype=np.uint8)
+    both_ways(function, image, 0.3)
