@@ -189,3 +189,18 @@ def test_documented_dbscan_differs_from_its_defaults(case, k):
     eps = cluster.dbscan_eps(x, k)
     for other in (DBSCAN(), DBSCAN(min_samples=k), DBSCAN(eps=eps)):
         assert not same_partition(documented, other.fit_predict(x))
+
+
+def test_a_function_that_changes_its_input_cannot_change_the_next_quick_check():
+    from coursekit.checks._registry import QUICK_INPUTS
+
+    before = {key: [dict(inputs) for inputs in cases] for key, cases in QUICK_INPUTS.items()}
+    snapshot = QUICK_INPUTS[("adjust_gamma", "values")][0]["image"].copy()
+
+    def gamma_in_place(image, gamma):
+        image **= gamma
+        return image
+
+    run_quick_checks("adjust_gamma", gamma_in_place)
+    assert np.array_equal(QUICK_INPUTS[("adjust_gamma", "values")][0]["image"], snapshot)
+    assert set(before) == set(QUICK_INPUTS)

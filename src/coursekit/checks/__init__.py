@@ -22,6 +22,7 @@ The contracts live in :mod:`coursekit.checks.images`, ``augmentation``,
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import signal
@@ -159,6 +160,8 @@ def run_quick_checks(name: str, function) -> list[tuple[str, str, str]]:
                 raise _QuickTimeout
             with _time_limit(remaining):
                 for inputs in QUICK_INPUTS[(name, c.name)]:
+                    # A copy: a function that changes its input must not change the next check's.
+                    inputs = copy.deepcopy(inputs)
                     contract(local, **inputs)
         except Mismatch as exc:
             status, feedback = "failed", _feedback_of(exc)
