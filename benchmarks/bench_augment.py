@@ -21,14 +21,20 @@ drawing: a floor no validated API can reach. Ratios are coursekit / albumentatio
 
 albumentations is optional: ``make bench`` installs it (the ``bench`` extra,
 ``pip install -e ".[bench]"``); without it only coursekit's figures are printed.
+
+coursekit runs its numba kernels (single-threaded: none uses ``parallel=True``,
+and ``NUMBA_NUM_THREADS`` is set to 1 as well); they are compiled or loaded by
+``augment.warm_up()`` before any timing, and the first line says how long that
+took. ``COURSEKIT_NO_NUMBA=1 python -m benchmarks augment`` times the numpy
+code instead.
 """
 
 from __future__ import annotations
 
 import os
 
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+for _variable in ("OMP", "OPENBLAS", "MKL", "NUMBA"):
+    os.environ[f"{_variable}_NUM_THREADS"] = "1"
 
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -237,10 +243,21 @@ def _ratio(ours: float, theirs: float | None) -> str:
     return f"{ours / theirs:6.2f}" if theirs else "     -"
 
 
+def _warm_up() -> str:
+    """Compile or load coursekit's kernels now; say which code runs and how long that took."""
+    start = time.perf_counter()
+    compiled = augment.warm_up()
+    seconds = time.perf_counter() - start
+    if not compiled:
+        return "coursekit: numpy code (numba not installed, or COURSEKIT_NO_NUMBA=1)"
+    return f"coursekit: numba kernels, compiled or loaded from numba's cache in {seconds:.1f} s"
+
+
 def main() -> int:
     images, source = load_images()
     alb = load_albumentations()
     print(f"coursekit.augment vs albumentations, {source}; one thread each; images/s")
+    print(_warm_up())
     if alb is None:
         print(
             "albumentations is not installed: coursekit's figures only. Install the optional "

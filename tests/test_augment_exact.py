@@ -227,8 +227,8 @@ def test_the_fast_path_is_used_for_uint8_and_float64_images():
 
 
 def test_the_rotation_falls_back_to_numpy_when_the_compiled_probe_fails(monkeypatch):
-    monkeypatch.setattr(_warp, "_compiled_probe", lambda: False)
-    assert not _warp.compiled_path_available()
+    monkeypatch.setattr(_warp, "_compiled_probe", lambda dtype: False)
+    assert not _warp.compiled_path_available(np.uint8)
     image = np.random.default_rng(2).integers(0, 256, size=(15, 11, 3), dtype=np.uint8)
     _assert_identical(rotate(image[:, ::-1], 33.3), skimage_rotate(image[:, ::-1], 33.3))
 

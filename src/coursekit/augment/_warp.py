@@ -344,7 +344,7 @@ def rotate_exact(image, angle, resize, mode, cval, tile_pixels=TILE_PIXELS):
     """
     if image.dtype not in (np.uint8, np.float64):
         return None
-    if compiled_path_available():
+    if compiled_path_available(image.dtype):
         return _rotate_compiled(image, angle, resize, mode, cval)
     if not fast_path_available():
         return None
@@ -407,11 +407,12 @@ def _rotate_exact(image, angle, resize, mode, cval, tile_pixels=TILE_PIXELS):
     return np.clip(result, 0.0, 1.0).astype(image.dtype, copy=False)
 
 
-def _probe(rotate_function) -> bool:
+def _probe(rotate_function, dtype=None) -> bool:
     """True if ``rotate_function`` gives scikit-image's results on a few small rotations.
 
-    uint8 RGB and float64 grey images, straight and through quarter-turned and
-    mirrored views, every mode, with and without ``resize``.
+    uint8 RGB and float64 grey images (only those of ``dtype`` if given),
+    straight and through quarter-turned and mirrored views, every mode, with
+    and without ``resize``.
     """
     import skimage.transform
 
@@ -426,6 +427,8 @@ def _probe(rotate_function) -> bool:
         (np.rot90(grey, 3)[::-1], -200.0, False, "edge", 0.0),
         (grey, 45.0, False, "constant", 0.25),
     ]
+    if dtype is not None:
+        cases = [case for case in cases if case[0].dtype == dtype]
     for image, angle, resize, mode, cval in cases:
         expected = skimage.transform.rotate(
             image, angle, resize=resize, mode=mode, order=1, cval=cval, preserve_range=True
@@ -456,16 +459,21 @@ def fast_path_available() -> bool:
     )
 
 
-def compiled_path_available() -> bool:
+def compiled_path_available(dtype=None) -> bool:
     """True if the compiled kernel is in use and reproduces scikit-image here.
 
     False without numba (or with ``COURSEKIT_NO_NUMBA=1``); otherwise the
-    probe of :func:`fast_path_available` is run once per process on the
-    compiled kernel (which compiles or loads it).
+    probe of :func:`fast_path_available` is run on the compiled kernel, once
+    per process and dtype (uint8, float64, or both if ``dtype`` is None):
+    each dtype is compiled, or loaded, only when an image of it is rotated.
     """
-    return _accel.kernels() is not None and _compiled_probe()
+    if _accel.kernels() is None:
+        return False
+    if dtype is None:
+        return all(_compiled_probe(d) for d in ("uint8", "float64"))
+    return _compiled_probe(np.dtype(dtype).name)
 
 
 @functools.cache
-def _compiled_probe() -> bool:
-    return _probe(_rotate_compiled)
+def _compiled_probe(dtype: str) -> bool:
+    return _probe(_rotate_compiled, np.dtype(dtype))
