@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from coursekit._validation import check_size
+
 from .._progress import progress_bar
 from .classes import DIAGNOSES, SITE_DIAGNOSES, SITES
-from .images import check_size
 from .lesion_painter import paint_image
 
 __all__ = [
@@ -101,7 +102,7 @@ _MEAN_AGE = {"nv": 42, "mel": 62, "bkl": 60, "bcc": 66, "akiec": 67, "vasc": 50,
 # was confirmed (images; rosendahl and vienna_dias: histopathology throughout) ...
 _DX_TYPES = {
     "vidir_molemax": {"nv": {"follow_up": 3704, "histo": 16}, "bkl": {"consensus": 118, "histo": 6},
-                      "df": {"consensus": 1}, "vasc": {"consensus": 1}},
+                      "df": {"consensus": 30}, "vasc": {"consensus": 54}},
     "vidir_modern": {"nv": {"histo": 1329, "consensus": 503},
                      "bkl": {"histo": 260, "consensus": 146, "confocal": 69},
                      "df": {"consensus": 30, "histo": 21}, "vasc": {"histo": 61, "consensus": 21}},
