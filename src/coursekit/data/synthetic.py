@@ -287,7 +287,7 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None,
     batches = [jobs[i : i + step] for i in range(0, len(jobs), step)]
     show = len(jobs) > PROGRESS_THRESHOLD if progress is None else bool(progress)
     with progress_bar(len(jobs), desc="Painting images", unit="img", disable=not show) as bar:
-        if show:
+        if not bar.disable:
             bar.write(description or f"Painting {len(jobs)} synthetic HAM10000 images into {dest}.",
                       file=bar.fp)  # fmt: skip
         if n_workers == 1 or len(jobs) < _MIN_PARALLEL:
