@@ -262,8 +262,8 @@ def test_random_baseline_with_one_repeat_has_a_band_of_width_zero():
 @pytest.mark.parametrize(
     "k, error, message",
     [
-        (0, ValueError, "k must be >= 1"),
-        (5, ValueError, "k must be >= 1 and <= 4; got 5"),
+        (0, ValueError, "k must be an integer >= 1"),
+        (5, ValueError, "k must be an integer >= 1 and <= 4; got 5"),
         (2.5, TypeError, "k must be an int"),
         ([0, 1], ValueError, "labels_true has 4 labels but k has 2"),
     ],

@@ -59,8 +59,8 @@ def test_cluster_images_k_equal_to_one_and_to_n():
 @pytest.mark.parametrize(
     "features, k, method, error, message",
     [
-        (np.zeros((5, 2)), 6, "kmeans", ValueError, "k must be >= 1 and <= 5; got 6"),
-        (np.zeros((5, 2)), 0, "kmeans", ValueError, "k must be >= 1"),
+        (np.zeros((5, 2)), 6, "kmeans", ValueError, "k must be an integer >= 1 and <= 5; got 6"),
+        (np.zeros((5, 2)), 0, "kmeans", ValueError, "k must be an integer >= 1"),
         (np.zeros((5, 2)), "3", "kmeans", TypeError, "k must be an integer"),
         (np.zeros((5, 2)), 2, "spectral", ValueError, "method must be one of 'kmeans'"),
         (np.zeros(5), 2, "kmeans", ValueError, r"features has shape \(5,\)"),
@@ -84,7 +84,7 @@ def test_choose_k_table_peaks_at_the_true_k(blobs):
 
 
 def test_choose_k_validation():
-    with pytest.raises(ValueError, match="ks must be >= 1 and <= 3"):
+    with pytest.raises(ValueError, match="ks must be an integer >= 1 and <= 3"):
         choose_k(np.zeros((3, 2)), ks=[2, 4])
     with pytest.raises(ValueError, match="ks is empty"):
         choose_k(np.zeros((3, 2)), ks=[])

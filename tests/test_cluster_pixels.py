@@ -62,8 +62,8 @@ def test_cluster_pixels_is_deterministic_for_a_random_state():
 @pytest.mark.parametrize(
     "image, k, error, message",
     [
-        (np.zeros((4, 4, 3)), 0, ValueError, "k must be >= 1 and <= 16"),
-        (np.zeros((4, 4, 3)), 17, ValueError, "k must be >= 1 and <= 16; got 17"),
+        (np.zeros((4, 4, 3)), 0, ValueError, "k must be an integer >= 1 and <= 16"),
+        (np.zeros((4, 4, 3)), 17, ValueError, "k must be an integer >= 1 and <= 16; got 17"),
         (np.zeros((4, 4, 3)), 2.0, TypeError, "k must be an integer"),
         (np.zeros((4, 4)), 2, ValueError, "image has shape .*RGB"),
         (np.full((4, 4, 3), 2.0), 2, ValueError, "image is float"),
@@ -213,7 +213,7 @@ def test_segment_lesion_clean_up_drops_specks_and_fills_holes():
 
 def test_segment_lesion_validation():
     image, _ = drawn_lesion(size=16, centre=(8, 8), radius=4)
-    with pytest.raises(ValueError, match="k must be >= 2"):
+    with pytest.raises(ValueError, match="k must be an integer >= 2"):
         segment_lesion(image, k=1)
     with pytest.raises(ValueError, match="image has shape"):
         segment_lesion(image[..., 0])

@@ -4,7 +4,7 @@ import pytest
 
 from coursekit.data import DatasetError, dataset_root, load_dataset
 from coursekit.data import dataset as dataset_module
-from coursekit.data.synthetic import synthetic_ham10000
+from coursekit.data.synthetic import TWIN_VERSION, synthetic_ham10000
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_synthetic_twin_is_made_once_and_cached(small_twin_settings, capsys, mon
     assert "synthetic HAM10000 twin (21 images)" in out and "COURSEKIT_DATA" in out
     folder, is_real = dataset_root()
     assert not is_real and folder.parent == small_twin_settings
-    assert folder.name.startswith("ham10000-synthetic-v1-n21-seed0")
+    assert folder.name.startswith(f"ham10000-synthetic-v{TWIN_VERSION}-n21-seed0")
     assert [p.name for p in small_twin_settings.iterdir()] == [folder.name]  # no temp folder left
 
     def fail(*args, **kwargs):

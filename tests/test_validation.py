@@ -66,3 +66,18 @@ def test_from_float_keeps_float_dtype_and_clips():
     out = from_float(np.array([[-0.5, 0.5], [1.0, 2.0]]), like)
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, [[0, 0.5], [1, 1]])
+
+
+def test_one_size_rule_everywhere():
+    """data and augment check sizes with the one function, so they agree on (64.0, 64.0)."""
+    from coursekit import augment
+    from coursekit._validation import check_size
+    from coursekit.data import images
+
+    assert check_size((64, 64)) == (64, 64) and check_size(np.array([3, 4])) == (3, 4)
+    for bad in ((64.0, 64.0), (64, 64.5)):
+        with pytest.raises(TypeError, match=r"\(height, width\).*write 64|\(height, width\)"):
+            check_size(bad)
+        with pytest.raises(TypeError, match=r"\(height, width\)"):
+            augment.resize_image(np.zeros((4, 4)), bad)
+    assert images.check_size is check_size

@@ -6,6 +6,7 @@ Images are ``(H, W)`` or ``(H, W, 3)`` numpy arrays, channel last, either
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -16,6 +17,12 @@ __all__ = [
     "check_random_state",
     "to_float",
     "from_float",
+    "check_number",
+    "check_integer",
+    "check_choice",
+    "check_size",
+    "check_features",
+    "sklearn_seed",
 ]
 
 
@@ -144,3 +151,130 @@ def from_float(result: np.ndarray, like: np.ndarray) -> np.ndarray:
     if like.dtype == np.uint8:
         return np.rint(result * 255.0).astype(np.uint8)
     return result.astype(like.dtype, copy=False)
+
+
+# -- parameters -------------------------------------------------------------------------
+def check_number(
+    value,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+) -> float:
+    """Return ``value`` as a finite float, checked against the given bounds."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value}.")
+    if minimum is not None:
+        too_small = value <= minimum if exclusive_minimum else value < minimum
+        if too_small:
+            relation = ">" if exclusive_minimum else ">="
+            raise ValueError(f"{name} must be {relation} {minimum:g}; got {value:g}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:g}; got {value:g}.")
+    return value
+
+
+def check_integer(
+    value, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int (a Python or numpy integer, not a bool or a float).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``64.0`` is refused: write ``64``).
+    ValueError
+        If it is below ``minimum`` or above ``maximum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        hint = f" (write {int(value)})" if isinstance(value, float) and value.is_integer() else ""
+        raise TypeError(
+            f"{name} must be an integer; got {value!r} ({type(value).__name__}){hint}."
+        )
+    value = int(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = " and ".join(
+            part
+            for part in (
+                f">= {minimum}" if minimum is not None else "",
+                f"<= {maximum}" if maximum is not None else "",
+            )
+            if part
+        )
+        raise ValueError(f"{name} must be an integer {bounds}; got {value}.")
+    return value
+
+
+def check_choice(value, name: str, choices) -> str:
+    """Return ``value`` if it is one of the strings ``choices``; else list them in the error."""
+    if not isinstance(value, str) or value not in choices:
+        valid = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {valid}; got {value!r}.")
+    return value
+
+
+def check_size(size, name: str = "size") -> tuple[int, int]:
+    """Return ``size`` as ``(height, width)``: two integers >= 1, in pixels.
+
+    ``(64.0, 64.0)`` is refused with a TypeError (sizes count pixels: write ``(64, 64)``).
+    """
+    try:
+        height, width = size
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a pair (height, width) of integers >= 1, in pixels; got {size!r}."
+        ) from None
+    try:
+        return (
+            check_integer(height, f"{name}[0] (height)", minimum=1),
+            check_integer(width, f"{name}[1] (width)", minimum=1),
+        )
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{name} must be (height, width) in pixels, two integers >= 1; got {size!r}: {exc}"
+        ) from None
+
+
+def check_features(features, name: str = "features") -> np.ndarray:
+    """Return ``features`` as a finite float64 ``(n_samples, n_features)`` array with n >= 1."""
+    arr = np.asarray(features)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must be numeric; got dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must be real; got dtype {arr.dtype}.")
+    if arr.ndim != 2:
+        hint = " (use features.reshape(-1, 1) for a single feature)" if arr.ndim == 1 else ""
+        raise ValueError(
+            f"{name} has shape {arr.shape}; expected 2-D (n_samples, n_features){hint}."
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(
+            f"{name} is empty, shape {arr.shape}; expected n_samples, n_features >= 1."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(
+            f"{name} contains NaN or infinite values (first at row {bad[0]}, column {bad[1]})."
+        )
+    return arr
+
+
+def sklearn_seed(random_state) -> int:
+    """Turn ``random_state`` into the int seed handed to a scikit-learn estimator.
+
+    An int up to 2**32 - 1 passes through unchanged (so ``random_state=0`` here is
+    ``random_state=0`` in scikit-learn); ``None``, a Generator or a larger int gives an int
+    drawn from :func:`coursekit._validation.check_random_state`.
+    """
+    rng = check_random_state(random_state)  # validates every accepted form
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state <= 2**32 - 1:
+            return int(random_state)
+    return int(rng.integers(2**31 - 1))

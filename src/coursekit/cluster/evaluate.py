@@ -29,8 +29,7 @@ from sklearn.metrics import (
     normalized_mutual_info_score,
 )
 
-from coursekit._validation import check_random_state
-from coursekit.features._checks import check_int
+from coursekit._validation import check_integer, check_random_state
 
 __all__ = [
     "contingency_table",
@@ -319,9 +318,9 @@ def random_baseline(labels_true, k, n_repeats=100, random_state=0):
     true = _as_labelling(labels_true, "labels_true")
     if true.size == 0:
         raise ValueError("labels_true is empty; need at least one sample.")
-    n_repeats = check_int(n_repeats, "n_repeats")
+    n_repeats = check_integer(n_repeats, "n_repeats", minimum=1)
     if isinstance(k, numbers.Integral) and not isinstance(k, bool):
-        k = check_int(k, "k", maximum=true.size)
+        k = check_integer(k, "k", maximum=true.size, minimum=1)
         clusters = np.arange(true.size) % k
     elif isinstance(k, (bool, str, numbers.Number)):
         raise TypeError(f"k must be an int or a labelling of the samples; got {k!r}.")

@@ -9,7 +9,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
-from coursekit.features._checks import check_choice, check_features, check_int, sklearn_seed
+from coursekit._validation import check_choice, check_features, check_integer, sklearn_seed
 from coursekit.features._threads import one_openmp_thread
 
 __all__ = ["CLUSTER_METHODS", "cluster_images", "choose_k", "dbscan_eps"]
@@ -72,7 +72,7 @@ def cluster_images(features, k, method="kmeans", random_state=0):
     """
     features = check_features(features)
     n_samples = features.shape[0]
-    k = check_int(k, "k", minimum=1, maximum=n_samples)
+    k = check_integer(k, "k", minimum=1, maximum=n_samples)
     check_choice(method, "method", CLUSTER_METHODS)
     if method == "kmeans":
         model = KMeans(n_clusters=k, n_init=IMAGE_N_INIT, random_state=sklearn_seed(random_state))
@@ -118,7 +118,7 @@ def dbscan_eps(features, min_samples):
     5.900000000000001
     """
     features = check_features(features)
-    min_samples = check_int(min_samples, "min_samples", maximum=features.shape[0])
+    min_samples = check_integer(min_samples, "min_samples", maximum=features.shape[0], minimum=1)
     distances, _ = NearestNeighbors(n_neighbors=min_samples).fit(features).kneighbors(features)
     eps = np.quantile(distances[:, -1], DBSCAN_CORE_SHARE)
     if eps > 0:
@@ -158,7 +158,7 @@ def choose_k(features, ks=range(2, 11), random_state=0):
     """
     features = check_features(features)
     n_samples = features.shape[0]
-    ks = [check_int(k, "ks", minimum=1, maximum=n_samples) for k in ks]
+    ks = [check_integer(k, "ks", minimum=1, maximum=n_samples) for k in ks]
     if not ks:
         raise ValueError("ks is empty; give at least one number of clusters.")
     seed = sklearn_seed(random_state)

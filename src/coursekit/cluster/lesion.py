@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from coursekit._validation import check_image
+from coursekit._validation import check_image, check_integer, sklearn_seed
 from coursekit.cluster.pixels import cluster_colours
-from coursekit.features._checks import check_int, sklearn_seed
 from coursekit.features.colour import convert_colour
 
 __all__ = ["segment_lesion"]
@@ -97,7 +96,7 @@ def segment_lesion(image, k=2, colour_space="lab", random_state=0, clean=True):
     """
     image = check_image(image, allow_grey=False)
     height, width = image.shape[:2]
-    k = check_int(k, "k", minimum=2, maximum=height * width)
+    k = check_integer(k, "k", minimum=2, maximum=height * width)
     seed = sklearn_seed(random_state)
     colours = convert_colour(image, colour_space)
     lightness = convert_colour(image, "lab")[..., 0]

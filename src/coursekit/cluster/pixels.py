@@ -8,8 +8,7 @@ import numpy as np
 from skimage import color
 from sklearn.cluster import KMeans
 
-from coursekit._validation import check_image, from_float
-from coursekit.features._checks import check_int, sklearn_seed
+from coursekit._validation import check_image, check_integer, from_float, sklearn_seed
 from coursekit.features._threads import one_openmp_thread
 from coursekit.features.colour import convert_colour
 
@@ -82,7 +81,7 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     """
     image = check_image(image, allow_grey=False)
     height, width = image.shape[:2]
-    k = check_int(k, "k", minimum=1, maximum=height * width)
+    k = check_integer(k, "k", minimum=1, maximum=height * width)
     pixels = convert_colour(image, colour_space).reshape(-1, 3)
     labels, centres = cluster_colours(pixels, k, colour_space, sklearn_seed(random_state))
     return labels.reshape(height, width), centres

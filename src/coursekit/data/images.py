@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from coursekit._validation import check_size
+
 from .errors import ImageReadError
 
 __all__ = [
@@ -36,20 +38,6 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg")
 _MODE_NAMES = {"L": "greyscale", "LA": "greyscale + alpha", "RGBA": "RGB + alpha",
                "CMYK": "CMYK", "P": "palette", "I": "32-bit integer", "I;16": "16-bit greyscale",
                "1": "black and white", "YCbCr": "YCbCr"}  # fmt: skip
-
-
-def check_size(size, name: str = "size") -> tuple[int, int]:
-    """Return ``size`` as ``(height, width)`` positive ints, or raise a ValueError saying why."""
-    try:
-        height, width = size
-        valid = all(int(v) == v and v > 0 for v in (height, width))
-    except (TypeError, ValueError):
-        valid = False
-    if not valid:
-        raise ValueError(
-            f"{name} must be (height, width) in pixels, two positive integers; got {size!r}."
-        )
-    return int(height), int(width)
 
 
 def find_image_folders(root) -> list[Path]:
@@ -133,6 +121,8 @@ def read_image(path, size=None) -> np.ndarray:
     times faster than decoding at full size and uses little memory.
     """
     path = Path(path)
+    if size is not None:  # a bad size is the caller's mistake, not the file's
+        height, width = check_size(size)
     try:
         with Image.open(path) as image:
             if image.mode != "RGB":
@@ -143,7 +133,6 @@ def read_image(path, size=None) -> np.ndarray:
                     "yourself, e.g. PIL.Image.open(path).convert('RGB').save(path)."
                 )
             if size is not None:
-                height, width = check_size(size)
                 image.draft("RGB", (width, height))
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)

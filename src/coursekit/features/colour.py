@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 from skimage import color
 
-from coursekit._validation import check_image, to_float
-from coursekit.features._checks import check_choice, check_int
+from coursekit._validation import check_choice, check_image, check_integer, to_float
 
 __all__ = [
     "COLOUR_SPACES",
@@ -107,7 +106,7 @@ def colour_histogram(image, bins=8, colour_space="rgb"):
     >>> colour_histogram(image, bins=2)
     array([0.75, 0.25, 0.75, 0.25, 0.75, 0.25])
     """
-    bins = check_int(bins, "bins", minimum=1)
+    bins = check_integer(bins, "bins", minimum=1)
     converted = convert_colour(image, colour_space)
     parts = []
     for channel, value_range in enumerate(CHANNEL_RANGES[colour_space]):

@@ -7,7 +7,7 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from sklearn.preprocessing import StandardScaler
 
-from coursekit.features._checks import check_choice, check_features, check_int, sklearn_seed
+from coursekit._validation import check_choice, check_features, check_integer, sklearn_seed
 from coursekit.features._threads import one_openmp_thread
 
 __all__ = ["standardise", "pca", "reduce_dimensions"]
@@ -76,7 +76,9 @@ def pca(features, n_components=2, random_state=0):
     array([1.])
     """
     features = check_features(features)
-    n_components = check_int(n_components, "n_components", maximum=min(features.shape))
+    n_components = check_integer(
+        n_components, "n_components", minimum=1, maximum=min(features.shape)
+    )
     model = PCA(n_components=n_components, random_state=sklearn_seed(random_state))
     return model.fit_transform(features), model
 
@@ -125,7 +127,7 @@ def reduce_dimensions(features, n_components=2, method="pca", random_state=0):
     n_samples = features.shape[0]
     if n_samples < 4:
         raise ValueError(f"t-SNE needs at least 4 samples; features has {n_samples}.")
-    n_components = check_int(n_components, "n_components", maximum=3)
+    n_components = check_integer(n_components, "n_components", maximum=3, minimum=1)
     tsne = TSNE(
         n_components=n_components,
         perplexity=min(30.0, (n_samples - 1) / 3),

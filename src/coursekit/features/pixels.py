@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 from skimage import transform
 
-from coursekit._validation import check_image, to_float
-from coursekit.features._checks import check_pair
+from coursekit._validation import check_image, check_size, to_float
 
 __all__ = ["pixel_features"]
 
@@ -38,7 +37,7 @@ def pixel_features(image, size=(16, 16)):
     >>> pixel_features(np.ones((64, 64, 3)), size=(8, 8)).shape
     (192,)
     """
-    size = check_pair(size, "size")
+    size = check_size(size, "size")
     image = to_float(check_image(image))
     resized = transform.resize(image, size + image.shape[2:], order=1, anti_aliasing=True)
     return np.clip(resized, 0.0, 1.0).ravel()

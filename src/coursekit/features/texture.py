@@ -7,8 +7,7 @@ import numbers
 import numpy as np
 from skimage import color, feature
 
-from coursekit._validation import check_image, to_float
-from coursekit.features._checks import check_int, check_pair
+from coursekit._validation import check_image, check_integer, check_size, to_float
 
 __all__ = ["GLCM_PROPERTIES", "grey", "lbp_histogram", "glcm_features", "hog_features"]
 
@@ -65,7 +64,7 @@ def lbp_histogram(image, P=8, R=1.0):
     >>> lbp_histogram(np.zeros((8, 8)), P=8, R=1)   # flat: every neighbour ties the centre
     array([0., 0., 0., 0., 0., 0., 0., 0., 1., 0.])
     """
-    P = check_int(P, "P", minimum=1)
+    P = check_integer(P, "P", minimum=1)
     R = _check_positive_number(R, "R")
     grey_u8 = np.rint(grey(image) * 255.0).astype(np.uint8)
     codes = feature.local_binary_pattern(grey_u8, P, R, method="uniform")
@@ -116,7 +115,7 @@ def glcm_features(
     >>> glcm_features(stripes, angles=(0,))[:2]    # contrast, dissimilarity across stripes
     array([961.,  31.])
     """
-    levels = check_int(levels, "levels", minimum=2, maximum=256)
+    levels = check_integer(levels, "levels", minimum=2, maximum=256)
     distances = np.atleast_1d(np.asarray(distances))
     if (
         distances.ndim != 1
@@ -170,9 +169,9 @@ def hog_features(image, orientations=9, pixels_per_cell=(16, 16), cells_per_bloc
     >>> hog_features(np.zeros((64, 64))).shape
     (324,)
     """
-    orientations = check_int(orientations, "orientations", minimum=1)
-    pixels_per_cell = check_pair(pixels_per_cell, "pixels_per_cell")
-    cells_per_block = check_pair(cells_per_block, "cells_per_block")
+    orientations = check_integer(orientations, "orientations", minimum=1)
+    pixels_per_cell = check_size(pixels_per_cell, "pixels_per_cell")
+    cells_per_block = check_size(cells_per_block, "cells_per_block")
     grey_image = grey(image)
     for axis, axis_name in enumerate(("height", "width")):
         needed = pixels_per_cell[axis] * cells_per_block[axis]
