@@ -152,3 +152,24 @@ def test_flat_pixels_find_every_value_of_a_turned_or_mirrored_image(view):
     i, j, k = np.meshgrid(np.arange(rows), np.arange(cols), np.arange(channels), indexing="ij")
     found = flat[offset + i * row_step + j * col_step + k]
     np.testing.assert_array_equal(found, view.reshape(rows, cols, channels))
+
+
+def test_kernels_are_compiled_without_the_cache_where_numba_cannot_keep_one(monkeypatch):
+    pytest.importorskip("numba")
+    from coursekit.augment import _jit
+
+    real_njit, calls = _jit.numba.njit, []
+
+    def njit(**options):
+        calls.append(options)
+        if options.get("cache"):  # what numba raises when no cache folder is writable
+            raise RuntimeError("cannot cache function 'add_one': no locator available")
+        return real_njit(**options)
+
+    monkeypatch.setattr(_jit.numba, "njit", njit)
+
+    def add_one(x):
+        return x + 1
+
+    assert _jit.jit(add_one)(41) == 42
+    assert calls == [{"cache": True, "nogil": True}, {"nogil": True}]

@@ -70,25 +70,23 @@ def saturation(image: np.ndarray, factor: float, weights: np.ndarray) -> np.ndar
     size = min(n, TILE_PIXELS)
     values, grey, scratch = workspace(
         ("saturation", TILE_PIXELS),
-        lambda: (np.empty((3, TILE_PIXELS)), np.empty(TILE_PIXELS), np.empty(TILE_PIXELS)),
+        lambda: (np.empty((TILE_PIXELS, 3)), np.empty(TILE_PIXELS), np.empty(TILE_PIXELS)),
     )
     for start in range(0, n, size):
         stop = min(n, start + size)
         m = stop - start
-        v, g, t = values[:, :m], grey[:m], scratch[:m]
-        np.copyto(v, pixels[start:stop].T)
-        red, green, blue = v
-        np.multiply(red, w_red, out=g)
-        np.multiply(green, w_green, out=t)
+        v, g, t = values[:m], grey[:m], scratch[:m]
+        np.copyto(v, pixels[start:stop])
+        np.multiply(v[:, 0], w_red, out=g)
+        np.multiply(v[:, 1], w_green, out=t)
         g += t
-        np.multiply(blue, w_blue, out=t)
+        np.multiply(v[:, 2], w_blue, out=t)
         g += t
         g += 0.5
         v *= factor
-        v += g
+        v += g[:, np.newaxis]
         np.clip(v, 0.0, 255.0, out=v)
-        for channel in range(3):
-            np.copyto(out[start:stop, channel], v[channel], casting="unsafe")
+        np.copyto(out[start:stop], v, casting="unsafe")
     return out.reshape(image.shape)
 
 

@@ -249,7 +249,7 @@ def adjust_saturation(image, factor):
 
     Notes
     -----
-    ``uint8`` images are computed on the 0..255 scale a tile at a time and
+    ``uint8`` images are computed on the 0..255 scale, pixel by pixel, and
     rounded half up: each value is within 0.5 grey level of the float
     computation (times 255), i.e. that value rounded to the nearest level,
     except that a value exactly halfway may go up where ``np.rint`` goes to
@@ -310,7 +310,7 @@ def adjust_hue(image, shift):
     HSV image: the largest and smallest channel of a pixel (V and V - chroma)
     are kept and only the channels between them move.
 
-    ``uint8`` images are computed on the 0..255 scale a tile at a time and
+    ``uint8`` images are computed on the 0..255 scale, pixel by pixel, and
     rounded half up: each value is within 0.5 grey level of the float
     computation (times 255), i.e. that value rounded to the nearest level,
     except that a value exactly halfway may go up where ``np.rint`` goes to
