@@ -306,7 +306,8 @@ def test_reduce_dimensions_tsne_small_sets_and_determinism():
         (np.array([[0.0, np.nan]]), {}, ValueError, "row 0, column 1"),
         (np.array([["a"]]), {}, TypeError, "features must be numeric"),
         (np.zeros((5, 3)), {"method": "umap"}, ValueError, "method"),
-        (np.zeros((5, 3)), {"n_components": 4}, ValueError, "n_components must be an integer >= 1 and <= 3"),
+        (np.zeros((5, 3)), {"n_components": 4}, ValueError,
+         "n_components must be an integer >= 1 and <= 3"),
         (np.zeros((5, 3)), {"random_state": -1}, ValueError, "random_state"),
     ],
 )

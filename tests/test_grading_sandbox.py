@@ -1,4 +1,4 @@
-"""The student process: code runs as in Jupyter, limits hold, and tricks never reach another check."""
+"""The student process: code runs as in Jupyter, limits hold, tricks never reach another check."""
 
 import time
 
@@ -166,7 +166,10 @@ def test_reference_of_another_question_may_be_called():
 
 
 def test_kit_cells_keep_only_their_definitions():
-    kit = "import numpy as np\nimages = np.ones(3)\nwhile True:\n    pass\ndef helper():\n    return 1\n"
+    kit = (
+        "import numpy as np\nimages = np.ones(3)\nwhile True:\n    pass\n"
+        "def helper():\n    return 1\n"
+    )
     cells = [kit, "def uses_helper(x):\n    return helper() + x\n"]
     units = units_from_sources(cells, frozenset({source_hash(kit)}))
     assert units[0].kind == "kit" and units[1].kind == "student"
@@ -176,7 +179,8 @@ def test_kit_cells_keep_only_their_definitions():
 
 
 def test_too_many_hanging_statements_skip_the_rest_quickly():
-    cells = [f"x{i} = 0\nwhile True:\n    pass\n" for i in range(6)] + ["def fine(x):\n    return x\n"]
+    cells = [f"x{i} = 0\nwhile True:\n    pass\n" for i in range(6)]
+    cells.append("def fine(x):\n    return x\n")
     settings = Settings(check_timeout=2.0, statement_timeout=0.5, max_skipped_statements=2)
     start = time.monotonic()
     with StudentSession(units_from_sources(cells), {}, settings) as student:

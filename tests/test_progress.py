@@ -31,3 +31,12 @@ def test_terminal_ipython_still_uses_stderr(capsys, monkeypatch):
     with progress_bar(2, desc="work", unit="item") as bar:
         bar.update(2)
     assert "work" in capsys.readouterr().err
+
+
+def test_tqdm_disable_switches_every_bar_off(monkeypatch):
+    from coursekit._progress import progress_bar
+
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    assert progress_bar(3, "x", "it").disable
+    monkeypatch.delenv("TQDM_DISABLE")
+    assert not progress_bar(3, "x", "it").disable

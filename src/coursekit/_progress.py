@@ -6,6 +6,7 @@ bar there frightens students. ``TQDM_DISABLE=1`` switches bars off everywhere.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from tqdm import tqdm
@@ -22,4 +23,6 @@ def _in_notebook() -> bool:
 def progress_bar(total: int, desc: str, unit: str, disable: bool = False) -> tqdm:
     """A tqdm bar over ``total`` items, written where the user will read it calmly."""
     stream = sys.stdout if _in_notebook() else sys.stderr
+    # tqdm reads TQDM_DISABLE only when `disable` is left to it: honour it here too.
+    disable = disable or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true", "yes")
     return tqdm(total=total, desc=desc, unit=unit, disable=disable, file=stream)
