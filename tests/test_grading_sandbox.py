@@ -186,3 +186,12 @@ def test_too_many_hanging_statements_skip_the_rest_quickly():
     with StudentSession(units_from_sources(cells), {}, settings) as student:
         assert call(student, "fine", 7) == 7
     assert time.monotonic() - start < 12
+
+
+def test_the_order_of_sets_of_strings_is_the_same_in_every_student_process():
+    cells = ["def order(x):\n    return ','.join(sorted({'a', 'bb', 'ccc'}, key=hash))\n"]
+    seen = set()
+    for _ in range(2):
+        with StudentSession(units_from_sources(cells), {}, FAST) as student:
+            seen.add(call(student, "order", 0))
+    assert len(seen) == 1

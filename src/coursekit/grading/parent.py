@@ -188,6 +188,7 @@ def _run_grader(request: dict, budget: float) -> tuple[str, str]:
     with tempfile.TemporaryDirectory(prefix="coursekit-grader-") as workdir:
         process = subprocess.Popen(
             [sys.executable, "-m", "coursekit.grading.grader", str(result_write)],
+            env={**os.environ, "PYTHONHASHSEED": "0"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -268,7 +269,7 @@ class _Worker:
         # One thread for the numerical libraries: a warm grader forks a child per submission,
         # and an OpenMP or BLAS thread pool does not survive a fork (the child would hang).
         env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1"}  # fmt: skip
+               "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}  # fmt: skip
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,

@@ -48,8 +48,15 @@ def _drain(stream, keep: bytearray, cap: int) -> None:
     stream.close()
 
 
+#: Like ``python -I`` (no user site-packages, nothing prepended to sys.path), but reading the
+#: environment, which is built here from scratch: so that PYTHONHASHSEED can fix the order of
+#: sets of strings, and a submission always gets the same grade.
+_ISOLATED = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
+
+
 def _student_env(workdir: str) -> dict:
     env = {
+        "PYTHONHASHSEED": "0",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         # The real HOME keeps matplotlib's font cache (rebuilding it costs seconds).
         "HOME": os.environ.get("HOME", workdir),
@@ -77,7 +84,7 @@ class Zygote:
         here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._home = tempfile.TemporaryDirectory(prefix="coursekit-zygote-")
         self.popen = subprocess.Popen(
-            [sys.executable, "-I", "-m", "coursekit.grading.student", "--zygote",
+            [sys.executable, *_ISOLATED, "-m", "coursekit.grading.student", "--zygote",
              str(there.fileno())],
             pass_fds=(there.fileno(),),
             stdin=subprocess.DEVNULL,
@@ -139,7 +146,7 @@ class _Process:
             cmd_read, self.cmd_write = os.pipe()
             self.result_read, result_write = os.pipe()
             self.popen = subprocess.Popen(
-                [sys.executable, "-I", "-m", "coursekit.grading.student", str(cmd_read),
+                [sys.executable, *_ISOLATED, "-m", "coursekit.grading.student", str(cmd_read),
                  str(result_write)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
