@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import types
 
 import numpy as np
 import pytest
@@ -38,6 +39,15 @@ def test_without_numba_the_numpy_code_runs(monkeypatch):
     monkeypatch.delenv(_accel.ENV_VARIABLE, raising=False)
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
     assert _accel._load() is None
+
+
+def test_kernels_that_cannot_be_set_up_leave_the_numpy_code_with_a_warning(monkeypatch):
+    pytest.importorskip("numba")
+    monkeypatch.delenv(_accel.ENV_VARIABLE, raising=False)
+    monkeypatch.setitem(sys.modules, "coursekit.augment._jit_colour", None)  # import fails
+    monkeypatch.delattr(coursekit.augment, "_jit_colour", raising=False)
+    with pytest.warns(RuntimeWarning, match="numpy code runs instead"):
+        assert _accel._load() is None
 
 
 def test_numpy_only_switches_the_kernels_off_and_back(monkeypatch):
@@ -166,7 +176,7 @@ def test_kernels_are_compiled_without_the_cache_where_numba_cannot_keep_one(monk
             raise RuntimeError("cannot cache function 'add_one': no locator available")
         return real_njit(**options)
 
-    monkeypatch.setattr(_jit.numba, "njit", njit)
+    monkeypatch.setattr(_jit, "numba", types.SimpleNamespace(njit=njit))
 
     def add_one(x):
         return x + 1

@@ -11,11 +11,12 @@ promise: the same bits for the graded functions, the documented tolerance for
 the others (the tests run both).
 
 Cost of compiling. The kernels are compiled for this machine's CPU on first use
-(about a second each, once) and stored by numba's cache: in the package's
-``__pycache__`` folders, or the user's cache folder when those are read-only,
-or ``$NUMBA_CACHE_DIR``. A new Python process then loads them from the cache
-(a few milliseconds each) after numba's own start-up (about a second, once per
-process). :func:`warm_up` does all of it at once, e.g. before forking workers.
+(about a second each, up to two for the rotation; once per machine) and stored
+by numba's cache: in the package's ``__pycache__`` folders, or the user's cache
+folder when those are read-only, or ``$NUMBA_CACHE_DIR``. A new Python process
+then loads them from the cache (milliseconds each) after numba's own start-up
+(about half a second of CPU, once per process). :func:`warm_up` does all of it
+at once, e.g. before forking workers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import contextlib
 import os
 import threading
 import time
+import warnings
 
 import numpy as np
 
@@ -38,7 +40,7 @@ _lock = threading.Lock()
 
 
 class Kernels:
-    """The compiled kernels, as attributes (one namespace for the three kernel modules)."""
+    """The compiled kernels, as attributes (one namespace for the four kernel modules)."""
 
     def __init__(self, *modules):
         for module in modules:
@@ -57,8 +59,17 @@ def _load():
         import numba  # noqa: F401
     except ImportError:  # numba (or llvmlite) missing or unusable: the numpy code runs
         return None
-    from coursekit.augment import _jit_colour, _jit_filters, _jit_pixels, _jit_warp
-
+    try:
+        from coursekit.augment import _jit_colour, _jit_filters, _jit_pixels, _jit_warp
+    except Exception as error:  # noqa: BLE001 - e.g. a numba release that changed its API
+        warnings.warn(
+            f"coursekit.augment could not set up its numba kernels ({error!r}); the numpy "
+            f"code runs instead (the same results, slower). Set {ENV_VARIABLE}=1 to silence "
+            "this warning.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return None
     return Kernels(_jit_pixels, _jit_warp, _jit_colour, _jit_filters)
 
 
@@ -138,7 +149,7 @@ def warm_up(verbose=False) -> bool:
         if ready:
             print(f"coursekit.augment: compiled kernels ready in {seconds:.1f} s (numba).")
         else:
-            reason = f"{ENV_VARIABLE}=1" if _disabled_by_environment() else "numba not installed"
+            reason = f"{ENV_VARIABLE}=1" if _disabled_by_environment() else "numba not in use"
             print(f"coursekit.augment: numpy code in use ({reason}).")
     return ready
 
