@@ -17,8 +17,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever the project metadata or the pinned versions change.
+# The augmentation kernels are compiled once here (numba caches them), not on first use.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev]"
+	$(BIN)/python -c "import coursekit.augment as a; a.warm_up()"
 	touch $(STAMP)
 
 install: $(STAMP)

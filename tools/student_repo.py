@@ -72,6 +72,7 @@ $(BIN)/python:
 # Reinstall whenever the package metadata or the pinned versions change.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 \t$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[EXTRAS]"
+\t$(BIN)/python -c "import coursekit.augment as a; a.warm_up()"
 \ttouch $(STAMP)
 
 install: $(STAMP)

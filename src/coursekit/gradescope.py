@@ -57,6 +57,8 @@ fi
 /autograder/venv/bin/python -m pip install --upgrade pip
 /autograder/venv/bin/python -m pip install -r "$SOURCE/requirements.txt"
 /autograder/venv/bin/python -m pip install --no-deps "$SOURCE/coursekit"
+# Compile the augmentation kernels now, not inside the first student's checks.
+/autograder/venv/bin/python -c "import coursekit.augment as a; a.warm_up(verbose=True)"
 """
 
 RUN_AUTOGRADER = """\

@@ -187,10 +187,11 @@ def rotate(image, angle, mode="reflect", resize=False, order=1, cval=0.0):
     in [0, 90] degrees (likewise for the columns with H and W swapped).
 
     For ``order=1`` with ``uint8`` or float64 images the result is computed by
-    a vectorised copy of scikit-image's arithmetic (same operations, same
-    order, hence the same bits, several times faster); a probe run once per
-    process checks that against scikit-image and otherwise scikit-image itself
-    is called, as it is for other orders and float32 images.
+    a compiled copy of scikit-image's arithmetic (numba; without numba, a numpy
+    one): the same operations in the same order, hence the same bits, several
+    times faster. A probe run once per process checks that against
+    scikit-image and otherwise scikit-image itself is called, as it is for
+    other orders and float32 images.
 
     Examples
     --------

@@ -273,6 +273,10 @@ def zygote(sock_fd: int) -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    try:  # the compiled augmentation kernels, loaded once instead of in every student process
+        importlib.import_module("coursekit.augment").warm_up()
+    except Exception:  # noqa: BLE001 - a cold start only costs time
+        pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     sock = socket.socket(fileno=sock_fd)
     spawned: dict[int, str] = {}
