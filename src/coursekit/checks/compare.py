@@ -92,10 +92,10 @@ def describe(value) -> str:
             else f"{head} (first 8: {_array_text(flat[:8])})"
         )
     if hasattr(value, "columns") and hasattr(value, "index"):  # a DataFrame
-        return (
-            f"DataFrame with {len(value)} rows, columns {list(value.columns)}, "
-            f"index {list(value.index[:8])}{' ...' if len(value) > 8 else ''}"
-        )
+        shown = list(value.index[:8])
+        more = f" (the first 8 of {len(value)})" if len(value) > 8 else ""
+        columns = list(value.columns)
+        return f"DataFrame with {len(value)} rows, columns {columns}, index {shown}{more}"
     if isinstance(value, (float, np.floating)):
         return format_number(value)
     if isinstance(value, (list, tuple)) and len(value) > _SMALL:
@@ -211,7 +211,11 @@ def _where(bad: np.ndarray, got: np.ndarray, exact: np.ndarray, *, rounded: bool
         shown = format_number(want)
         if rounded and want != np.rint(want):
             shown += f" (rounds to {int(np.rint(np.clip(want, 0, 255)))})"
-        lines.append(f"  at {list(position)}: expected {shown}, got {format_number(got[position])}")
+        off = format_number(abs(float(got[position]) - float(want)))
+        lines.append(
+            f"  at {list(position)}: expected {shown}, got {format_number(got[position])} "
+            f"(off by {off})"
+        )
     more = int(bad.sum()) - len(lines)
     if more > 0:
         lines.append(f"  ... and {more} more value(s)")

@@ -25,30 +25,36 @@ def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
         One row per image, with a ``lesion_id`` column (as returned by
         :func:`load_ham10000` or :func:`load_dataset`).
     test_size : float
-        Fraction of **lesions** put in the test set, strictly between 0 and 1.
-        The fraction of images is about the same.
-    random_state : None, int or numpy.random.Generator
-        Seed of the shuffle; the same seed gives the same split.
+        Fraction of the **lesions** (not of the images) put in the test set,
+        strictly between 0 and 1: ``test_size * (number of lesions)``
+        lesions, give or take one. The fraction of the images can differ, as
+        lesions have different numbers of images.
+    random_state : int or None
+        Seed of the shuffle; the same seed gives the same split, another seed
+        (usually) another split.
 
     Returns
     -------
     train_idx, test_idx : numpy.ndarray of int
-        Row positions (0-based, like ``images[train_idx]`` and
-        ``metadata.iloc[train_idx]``), sorted ascending. Together they cover
-        every row exactly once; both are non-empty.
+        Row positions: 0 for the first row of ``metadata`` up to n - 1 for
+        the last, whatever its index holds (the index holds row labels, which
+        need not be 0 .. n - 1); use them as ``images[train_idx]`` and
+        ``metadata.iloc[train_idx]``. Together they hold every position
+        exactly once; both are non-empty.
 
     Raises
     ------
-    TypeError
-        If ``metadata`` is not a DataFrame.
     ValueError
-        If the ``lesion_id`` column is missing or has empty cells, ``test_size``
-        is not in (0, 1), or there are fewer than 2 lesions.
+        If ``metadata`` has no ``lesion_id`` column, or ``test_size`` is not
+        strictly between 0 and 1.
 
     Examples
     --------
-    >>> train_idx, test_idx = lesion_train_test_split(metadata, test_size=0.2)  # doctest: +SKIP
-    >>> X_train, X_test = images[train_idx], images[test_idx]  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"lesion_id": ["A", "A", "B", "C", "D"]})
+    >>> train_idx, test_idx = lesion_train_test_split(table, test_size=0.25)
+    >>> table["lesion_id"].iloc[test_idx].nunique()  # a quarter of the 4 lesions
+    1
     """
     if not isinstance(metadata, pd.DataFrame):
         raise TypeError(f"metadata must be a pandas DataFrame; got {type(metadata).__name__}.")
