@@ -158,8 +158,10 @@ def test_reference_of_another_question_may_be_called():
         "from coursekit.augment import rotate90\n",
         "def turn_twice(image):\n    return rotate90(rotate90(image))\n",
     ]
+    # Generous: the first augmentation call of a fresh process loads compiled kernels.
+    patient = Settings(check_timeout=30.0, statement_timeout=30.0)
     with StudentSession(
-        units_from_sources(cells), {"rotate90": "coursekit.augment.rotate90"}, FAST
+        units_from_sources(cells), {"rotate90": "coursekit.augment.rotate90"}, patient
     ) as student:
         image = np.arange(6, dtype=np.uint8).reshape(2, 3)
         assert np.array_equal(call(student, "turn_twice", image, question="x"), image[::-1, ::-1])

@@ -14,6 +14,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -227,6 +228,8 @@ def test_student_function_mirrors_its_reference(assignment, name, reference, poi
     assert [(p.name, p.default) for p in mine.parameters.values()] == [
         (p.name, p.default) for p in ref_params]
     doc, ref_doc = ast.get_docstring(function), inspect.getdoc(ref_function)
+    if "\nRaises\n" not in doc:  # the reference may document errors students need not raise
+        ref_doc = re.sub(r"\nRaises\n------\n.*?\n\n(?=[A-Z])", "\n", ref_doc, flags=re.S)
     if not extras:
         assert doc == ref_doc
     else:  # the reference's docstring minus the parameters the student version lacks
@@ -383,7 +386,8 @@ def test_validate_passes_a_finished_notebook(validations, assignment):
 def test_validate_catches_a_mistake_with_a_readable_message(validations, assignment):
     done = validations[("wrong", assignment)]
     name, _, check = MISTAKES[assignment]
-    assert "VALIDATION FAILED ON 1 CELL(S)!" in done.stdout, done.stdout
+    # One cell, or more where another function calls the wrong one (rotate calls rotate90).
+    assert "VALIDATION FAILED ON" in done.stdout, done.stdout
     assert f'check("{name}")' in done.stdout
     assert f"QuickCheckFailed: ✘ {name}" in done.stdout and check in done.stdout
     assert "Hint:" in done.stdout

@@ -96,7 +96,7 @@ def purity(labels_true, labels_pred):
         ``sum over clusters of (size of the cluster's largest class) / n``, in (0, 1]; 1
         when every cluster holds one class only. Renaming the clusters does not change it.
         It rewards many small clusters (n clusters of one sample each have purity 1), so
-        read it beside ARI or NMI (:func:`evaluate_clustering`).
+        read it beside ARI or AMI (:func:`evaluate_clustering`).
 
     Raises
     ------

@@ -96,7 +96,7 @@ def dataset_root(root=None) -> tuple[Path, bool]:
         The folder: ``root``; else ``$COURSEKIT_DATA``; else ``<cache>/ham10000``
         when it holds a copy (``<cache>`` is ``$COURSEKIT_CACHE`` or
         ``pooch.os_cache("coursekit")``); else the synthetic twin, made once
-        into ``<cache>/ham10000-synthetic-v2-n700-seed0``.
+        into ``<cache>/ham10000-synthetic-v3-n700-seed0``.
     is_real : bool
         False for the synthetic twin (also when ``root`` points at one).
 
