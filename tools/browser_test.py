@@ -16,6 +16,10 @@ checked:
   (a line naming HAM10000);
 - the notebook toolbar shows nbgrader's *Validate* button.
 
+Then Validate is clicked on two more notebooks (02-augmentation answered with the
+solutions, and the same with a rotate90 that turns clockwise): the first dialog must say
+"Success!", the second must fail on the rotate90 check cell with the quick check's message.
+
 A screenshot per notebook (PNG, the top of the run notebook) and
 ``report.txt`` go to ``browser-test-output/``; the Jupyter server's log goes
 there too. The exit status is 0 when every notebook passes, 1 when one
@@ -67,6 +71,18 @@ VIEWPORT = {"width": 1400, "height": 1000}
 POLL_MS = 500
 #: The one error a blank release notebook may show: an exercise stub.
 STUB_ERROR = "NotImplementedError"
+#: What a graded cell's quick check raises (on a blank stub: naming NotImplementedError).
+QUICK_CHECK_ERROR = "QuickCheckFailed"
+#: nbgrader Validate, clicked in the toolbar: a finished notebook and one with a clockwise
+#: rotate90 (issue 10), with what each dialog must say.
+VALIDATE_ASSIGNMENT = ("02-augmentation", "augmentation.ipynb")
+CLOCKWISE_ROTATE90 = (
+    "import numpy as np\n\n\ndef rotate90(image, k=1):\n    return np.rot90(image, -k).copy()\n"
+)
+VALIDATE_EXPECTED = {
+    "right": ["Success! Your notebook passes all the tests."],
+    "wrong": ["VALIDATION FAILED", 'check("rotate90")', "rotate90", "quarter_turns", "Hint:"],
+}
 
 # What the page holds, read from JupyterLab's own models (window.jupyterapp); outputs
 # (errors and printed text only) when called with true.
@@ -217,7 +233,7 @@ def _judge_cells(cells: list[dict], blank: bool):
             if output.get("type") != "error":
                 continue
             error = f"{output.get('ename')}: {output.get('evalue')}"
-            if blank and output.get("ename") == STUB_ERROR:
+            if blank and _is_stub_error(output):
                 yield index, None
             elif blank:
                 yield (
@@ -229,6 +245,13 @@ def _judge_cells(cells: list[dict], blank: bool):
                 )
             else:
                 yield index, f"{where} raised {error} (a solution must run without errors)"
+
+
+def _is_stub_error(output: dict) -> bool:
+    """An exercise stub's NotImplementedError, or the quick check reporting one."""
+    if output.get("ename") == STUB_ERROR:
+        return True
+    return output.get("ename") == QUICK_CHECK_ERROR and STUB_ERROR in str(output.get("evalue"))
 
 
 def find_data_line(cells: list[dict]) -> tuple[str | None, list[str]]:
@@ -607,6 +630,84 @@ def run_notebook(
     return result
 
 
+@dataclass
+class ValidateResult:
+    """What nbgrader's Validate button said about one notebook."""
+
+    name: str
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    text: str = ""
+    seconds: float = 0.0
+    screenshot: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def prepare_validate_notebooks(source_root: Path, served: Path) -> dict[str, Path]:
+    """Write the finished and the wrong notebook of :data:`VALIDATE_ASSIGNMENT` to ``served``.
+
+    Both are the release notebook answered with the source's solutions (and a sentence for
+    each written answer); the wrong one has a rotate90 that turns clockwise.
+    """
+    sys.path.insert(0, str(REPO / "tests"))
+    from fixtures.filled import filled_notebook
+
+    assignment, notebook = VALIDATE_ASSIGNMENT
+    paths = {}
+    for name, overrides in (("right", None), ("wrong", {"rotate90": CLOCKWISE_ROTATE90})):
+        out = served / "validate" / name / notebook
+        filled_notebook(assignment, notebook, out, overrides, release_root=source_root)
+        paths[name] = out.relative_to(served)
+    return paths
+
+
+def run_validate(browser, server, name: str, path: Path, output: Path, timeout: float):
+    """Open ``path``, click the toolbar's Validate button and read the dialog it opens."""
+    result = ValidateResult(name, path)
+    start = time.monotonic()
+    deadline = start + timeout
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        url_path = urllib.parse.quote(path.as_posix())
+        page.goto(f"{server.url}/lab/tree/{url_path}?reset&token={server.token}")
+        _wait_for(
+            page,
+            deadline,
+            "the notebook to open",
+            lambda s: s["ready"] and s["kernelStatus"] == "idle" and s["path"] == path.as_posix(),
+        )
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate").first.click()
+        dialog = page.locator(".jp-Dialog")
+        while not (dialog.count() and "Validat" in dialog.first.inner_text()
+                   and not page.locator(".jp-Dialog .jp-Spinner").count()):
+            if time.monotonic() > deadline:
+                raise _Timeout("the Validate dialog")
+            page.wait_for_timeout(POLL_MS)
+        page.wait_for_timeout(1000)  # the dialog's text is complete once the spinner is gone
+        result.text = dialog.first.inner_text()
+        for needle in VALIDATE_EXPECTED[name]:
+            if needle not in result.text:
+                result.problems.append(f"the Validate dialog does not say {needle!r}")
+        result.screenshot = output / f"validate-{name}.png"
+        page.screenshot(path=str(result.screenshot))
+    except _Timeout as exc:
+        result.problems.append(f"timed out after {timeout:.0f} s waiting for {exc}")
+    except Exception as exc:  # a browser or page failure is this check's failure
+        result.problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        context.close()
+        try:
+            server.shut_down_kernels()
+        except (urllib.error.URLError, OSError) as exc:
+            result.problems.append(f"could not shut the kernel down: {exc}")
+    result.seconds = time.monotonic() - start
+    return result
+
+
 class _Timeout(Exception):
     pass
 
@@ -672,6 +773,13 @@ def write_report(results: list[NotebookResult], path: Path) -> None:
     lines = []
     for r in results:
         verdict = "PASS" if r.passed else "FAIL"
+        if isinstance(r, ValidateResult):
+            lines.append(f"{verdict} Validate on {r.path} ({r.name}, {r.seconds:.1f} s)")
+            lines += [f"    problem: {p}" for p in r.problems]
+            lines += [f"    dialog: {line}" for line in r.text.strip().splitlines()[:12]]
+            if r.screenshot:
+                lines.append(f"    screenshot: {r.screenshot}")
+            continue
         kind = "blank release" if r.case.blank else "solution"
         lines.append(f"{verdict} {r.case.path} ({kind}, {r.n_cells} cells, {r.seconds:.1f} s)")
         if r.open_seconds is not None:
@@ -722,6 +830,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"browser executable (default {CHROMIUM}, installed if missing)",
     )
     parser.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="skip clicking Validate on a finished and on a wrong notebook",
+    )
+    parser.add_argument(
         "--match",
         default="",
         help="run only the notebooks whose path contains this text (e.g. solutions/01)",
@@ -757,9 +871,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"browser-test: {time.monotonic() - start:.0f} s in all; screenshots in {output}")
     failed = [r for r in results if not r.passed]
     if failed:
-        print(
-            f"browser-test: FAILED: {', '.join(str(r.case.path) for r in failed)}", file=sys.stderr
-        )
+        names = [str(r.path) if isinstance(r, ValidateResult) else str(r.case.path) for r in failed]
+        print(f"browser-test: FAILED: {', '.join(names)}", file=sys.stderr)
         return 1
     return 0
 
@@ -772,6 +885,8 @@ def _run_all(cases, root, output, chromium, args) -> list[NotebookResult]:
     with tempfile.TemporaryDirectory(prefix="coursekit-browser-") as tmp:
         workspace = Path(tmp)
         served = prepare_workspace(root, cases, workspace)
+        run_validate_too = args.validate and not args.match
+        validate = prepare_validate_notebooks(root, served) if run_validate_too else {}
         env = isolated_environment(workspace, token)
         warm_up(env, served, timeout=args.first_timeout)
         log = output / "jupyter-server.log"
@@ -791,6 +906,13 @@ def _run_all(cases, root, output, chromium, args) -> list[NotebookResult]:
                         flush=True,
                     )
                     results.append(result)
+                for name, path in validate.items():
+                    print(f"browser-test: Validate on {path} ...", flush=True)
+                    checked = run_validate(browser, server, name, path, output, args.timeout)
+                    verdict = "ok" if checked.passed else "FAILED"
+                    print(f"browser-test: Validate on {path}: {verdict} in {checked.seconds:.1f} s",
+                          flush=True)  # fmt: skip
+                    results.append(checked)
             finally:
                 browser.close()
     return results

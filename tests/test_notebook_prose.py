@@ -1,0 +1,76 @@
+"""No figure in a notebook's prose that the notebook does not compute (issue 11).
+
+Every decimal number and percentage in a markdown cell must appear in a code cell (a
+parameter such as ``test_size=0.2``), in the printed outputs of the executed solution
+notebook (a result, computed from the data in use), or among the measurements on real
+HAM10000 images that the notebooks quote as such (``coursekit.data.synthetic.REAL_REFERENCE``
+and the figures of the course's real-data reference). Citations (DOIs, journal volumes) are
+in the references cell, which is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursekit.data.synthetic import REAL_REFERENCE
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "source").glob("*/*.ipynb"))
+_NUMBER = re.compile(r"(?<![\w.])[−-]?\d+\.\d+(?![\w.])|\d+(?:\.\d+)?\s?%")
+#: Numbers that define something rather than report a result: the chance band is the middle
+#: 95 % of random clusterings (2.5th to 97.5th percentile); "more than 50 % of lesions are
+#: confirmed by histopathology" is the data set's own description (Tschandl et al. 2018).
+DEFINITIONS = {"95", "2.5", "97.5", "50"}
+
+
+def _numbers(text: str) -> set[str]:
+    found = set()
+    text = re.sub(r"`[^`]*`", "", text)  # inline code is code, e.g. `np.rint(2.7)`
+    for match in _NUMBER.findall(text):
+        value = match.replace("−", "-").replace(" ", "")
+        found.add(value.rstrip("%") if value.endswith("%") else value)
+    return found
+
+
+def _real_figures() -> set[str]:
+    figures = set()
+    for row in REAL_REFERENCE:
+        for value in (row.site, row.dx):
+            if isinstance(value, float):
+                figures |= {f"{value:.2f}", f"{value:g}", f"{value:.3f}"}
+    return figures
+
+
+def _computed(path: Path) -> set[str]:
+    source = nbformat.read(str(path), as_version=4)
+    solution = nbformat.read(str(REPO / "solutions" / path.parent.name / path.name), as_version=4)
+    texts = [c.source for c in source.cells if c.cell_type == "code"]
+    for cell in solution.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", ""))
+            data = output.get("data", {})
+            texts += [data.get("text/plain", ""), data.get("text/html", "")]
+    numbers = set()
+    for text in texts:
+        numbers |= {n.rstrip("%") for n in re.findall(r"[−-]?\d+(?:\.\d+)?", str(text))}
+    return numbers
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_every_figure_in_the_prose_is_computed_or_quoted_as_real_data(path):
+    notebook = nbformat.read(str(path), as_version=4)
+    markdown = [c for c in notebook.cells if c.cell_type == "markdown"][:-1]  # not references
+    # a worked example in inline code (`np.rint(2.7)`) may be repeated in words
+    examples = {n for c in markdown for code in re.findall(r"`[^`]*`", c.source)
+                for n in re.findall(r"\d+(?:\.\d+)?", code)}  # fmt: skip
+    allowed = _computed(path) | _real_figures() | DEFINITIONS | examples
+    typed = {}
+    for index, cell in enumerate(markdown):
+        for number in _numbers(cell.source):
+            if number not in allowed and number.lstrip("-") not in allowed:
+                typed.setdefault(number, index)
+    assert not typed, f"{path.parent.name}: figures typed in markdown: {typed}"
