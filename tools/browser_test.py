@@ -81,7 +81,8 @@ CLOCKWISE_ROTATE90 = (
 )
 VALIDATE_EXPECTED = {
     "right": ["Success! Your notebook passes all the tests."],
-    "wrong": ["VALIDATION FAILED", 'check("rotate90")', "rotate90", "quarter_turns", "Hint:"],
+    "wrong": ["The following cell failed", 'check("rotate90")', "QuickCheckFailed: ✘ rotate90",
+              "quarter_turns", "Hint:"],
 }
 
 # What the page holds, read from JupyterLab's own models (window.jupyterapp); outputs

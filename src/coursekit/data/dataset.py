@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -51,6 +52,29 @@ def synthetic_root() -> Path:
     if final.is_dir():
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(final.parent / f".{name}.lock"):  # two notebooks at once make it once
+        if final.is_dir():
+            return final
+        return _make_twin(final, name)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """Hold an exclusive lock on ``path`` (POSIX; elsewhere, no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: concurrent runs only repeat the work
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _make_twin(final: Path, name: str) -> Path:
     temporary = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
     try:
         synthetic_ham10000(

@@ -397,8 +397,8 @@ def grade_submissions(
     """
     submissions = find_submissions(paths)
     warm = []
-    if len(submissions) > 2 * max(1, jobs) and not kwargs.get("public"):
-        warm = _warm_files(submissions, assignment, kwargs.get("autograder"))
+    if not kwargs.get("public"):
+        warm = _warm_files(submissions, assignment, kwargs.get("autograder"), jobs)
 
     def one(entry):
         notebook, student, stamp = entry
@@ -413,14 +413,22 @@ def grade_submissions(
             return list(threads.map(one, submissions))
 
 
-def _warm_files(submissions, assignment, autograder) -> list[str]:
-    """Hidden test files of the assignments among ``submissions`` (for a warm-up)."""
+#: A worker warms up on an assignment (runs its hidden tests against the references once,
+#: a few seconds) only when it will grade at least this many of its submissions.
+WARM_UP_AFTER = 6
+
+
+def _warm_files(submissions, assignment, autograder, jobs) -> list[str]:
+    """Hidden test files of the assignments with enough submissions to repay a warm-up."""
     try:
         ag_dir = find_autograder(autograder)
     except FileNotFoundError:
         return []
-    names = {assignment} if assignment else {
-        _assignment_of(Path(notebook), None) for notebook, _, _ in submissions
-    }  # fmt: skip
-    files = [ag_dir / hidden_test_file(a) for a in sorted(n for n in names if n)]
+    counts: dict[str, int] = {}
+    for notebook, _, _ in submissions:
+        name = assignment or _assignment_of(Path(notebook), None)
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    worth = sorted(a for a, n in counts.items() if n >= WARM_UP_AFTER * max(1, int(jobs)))
+    files = [ag_dir / hidden_test_file(a) for a in worth]
     return [str(f) for f in files if f.is_file()]
