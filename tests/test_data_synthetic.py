@@ -18,9 +18,6 @@ from coursekit.data import (
 )
 from coursekit.data.synthetic import synthetic_metadata
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("data_synthetic")
-
 
 def digest(folder):
     return {

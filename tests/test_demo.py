@@ -9,7 +9,7 @@ from PIL import Image
 from coursekit.cli import main
 from coursekit.data import synthetic_ham10000
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,6 @@ from coursekit.features import (
     standardise,
 )
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("features")
-
 
 def random_image(shape=(16, 16, 3), seed=0):
     return np.random.default_rng(seed).integers(0, 256, size=shape, dtype=np.uint8)

@@ -25,9 +25,6 @@ from coursekit.grading.questions import max_points, questions_for
 from tests.fixtures import course_submissions as subs
 from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("gradescope")
-
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "02-augmentation"
 

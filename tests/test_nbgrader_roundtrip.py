@@ -30,7 +30,7 @@ from coursekit.grading.questions import max_points, questions_for, written_for
 from tests.fixtures.flow_hooks import NBGRADER_EXCHANGE_STUDENTS, NBGRADER_ZIP_STUDENT
 from tests.fixtures.fresh_clone import commands, fresh_clone, readme_block, run_block, shell_env
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_roundtrip")]
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "02-augmentation"

@@ -23,9 +23,6 @@ from pathlib import Path
 
 import pytest
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("student_repo")
-
 REPO = Path(__file__).resolve().parent.parent
 
 

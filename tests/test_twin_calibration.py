@@ -20,9 +20,6 @@ from coursekit.data.synthetic import (
     synthetic_metadata,
 )
 
-# Its tests share a costly fixture: one pytest-xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("twin_calibration")
-
 
 def test_each_class_is_spread_over_the_sites_as_in_ham10000():
     meta = synthetic_metadata(700, seed=0)

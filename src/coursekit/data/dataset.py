@@ -52,10 +52,13 @@ def synthetic_root() -> Path:
     if final.is_dir():
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(final.parent / f".{name}.lock"):  # two notebooks at once make it once
-        if final.is_dir():
-            return final
-        return _make_twin(final, name)
+    lock = final.parent / f".{name}.lock"
+    with _exclusive(lock):  # two notebooks at once make it once
+        if not final.is_dir():
+            _make_twin(final, name)
+    # Safe to remove: whoever still waits on it finds the twin made and returns.
+    lock.unlink(missing_ok=True)
+    return final
 
 
 @contextlib.contextmanager
