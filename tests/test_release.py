@@ -383,11 +383,10 @@ def test_solutions_are_the_source_executed_without_errors(regenerated, assignmen
     for i, cell in enumerate(code):
         kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
         assert ("error", None) not in kinds, f"code cell {i} raised"
-        if nbgrader_meta(cell).get("grade"):  # full marks: nbgrader sees no error, no stderr
-            assert ("stream", "stderr") not in kinds, f"hidden tests of cell {i} wrote stderr"
-            points = [o.data["text/plain"] for o in cell.outputs
-                      if o.output_type == "execute_result"]
-            assert points == [repr(float(nbgrader_meta(cell)["points"]))], (i, points)
+        if nbgrader_meta(cell).get("grade"):  # the quick check passes: a ✔ line, no stderr
+            assert ("stream", "stderr") not in kinds, f"graded cell {i} wrote stderr"
+            printed = "".join(o.get("text", "") for o in cell.outputs)
+            assert "✔" in printed and "quick checks passed" in printed, (i, printed)
     figures = sum(_text_outputs(c)[1] for c in code)
     assert figures >= 6, f"{assignment}: only {figures} figures"
 

@@ -153,6 +153,7 @@ def _serve(result_fd: int, warm: list[str]) -> int:
             request = json.loads(line)
             _grade_in_child(request, result_fd, session, parent)
     finally:
+        session.ZYGOTE.kill(request["nonce"])
         session.ZYGOTE.close()
     return 0
 
@@ -200,7 +201,16 @@ def main(argv: list[str]) -> int:
         return _serve(result_fd, warm)
     result_fd = int(argv[0])
     request = json.loads(sys.stdin.read())
-    write_result(result_fd, request["nonce"], grade_request(request))
+    from coursekit.grading import session
+
+    # The student processes' zygote imports the scientific stack while pytest starts here.
+    session.ZYGOTE = session.Zygote()
+    session.SPAWN_TAG = request["nonce"]
+    try:
+        write_result(result_fd, request["nonce"], grade_request(request))
+    finally:
+        session.ZYGOTE.kill(request["nonce"])
+        session.ZYGOTE.close()
     return 0
 
 

@@ -6,6 +6,8 @@ code cell whose output is one number with that number (partial credit), so
 
 Where the score comes from, most trusted first:
 
+0. ``COURSEKIT_HIDDEN_TESTS=off`` (``make release`` executing the worked answers): not
+   graded here, it says so; the tests prove the answers get full marks.
 1. nbgrader's ``autograde`` with this kit's ``nbgrader_config.py``: the
    :mod:`coursekit.grading.nbgrader` preprocessors grade the notebook outside
    the kernel and write each graded cell's output themselves; in the kernel this
@@ -130,6 +132,9 @@ def grade_in_notebook(assignment: str, question: str, *, sources: list[str] | No
     __tracebackhide__ = True
     if os.environ.get("COURSEKIT_GRADED_OUTSIDE") == "1":
         print(f"{question}: graded outside the notebook by the hidden tests.")
+        return None
+    if os.environ.get("COURSEKIT_HIDDEN_TESTS") == "off":  # make release's worked answers
+        print(f"{question}: the hidden tests run when work is graded (`coursekit grade`).")
         return None
     _CURRENT[0] = question
     # nbgrader gives no points to a graded cell that writes to stderr: keep it silent.
