@@ -34,6 +34,17 @@ KNOWN_SURVIVORS: dict[str, str] = {
 
 MIN_KILL_RATE = 0.95
 
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_answers_computed_once():
+    """As a warm grader does: the references' answers to the checks' fixed inputs are
+    remembered, so grading 200 entries computes each expected answer once."""
+    from coursekit.grading.cache import install_reference_cache, uninstall_reference_cache
+
+    install_reference_cache()
+    yield
+    uninstall_reference_cache()
+
 #: Outcomes of the entries graded in this process: {entry id: [CheckOutcome, ...]}.
 _GRADED: dict[str, list] = {}
 

@@ -197,3 +197,24 @@ def test_the_order_of_sets_of_strings_is_the_same_in_every_student_process():
         with StudentSession(units_from_sources(cells), {}, FAST) as student:
             seen.add(call(student, "order", 0))
     assert len(seen) == 1
+
+
+def test_the_reference_cache_returns_copies_and_can_be_removed():
+    from coursekit import cluster
+    from coursekit.grading.cache import (
+        cache_info,
+        install_reference_cache,
+        uninstall_reference_cache,
+    )
+
+    original = cluster.cluster_pixels
+    install_reference_cache()
+    try:
+        image = np.zeros((2, 2, 3))
+        first = cluster.cluster_pixels(image, 1)
+        first[0][0, 0] = 7  # a caller changing its answer must not change the cache
+        again = cluster.cluster_pixels(image, 1)
+        assert again[0][0, 0] == 0 and cache_info()["hits"] >= 1
+    finally:
+        uninstall_reference_cache()
+    assert cluster.cluster_pixels is original

@@ -17,7 +17,13 @@ import importlib
 
 import numpy as np
 
-__all__ = ["memoised", "install_reference_cache", "CACHED", "cache_info"]
+__all__ = [
+    "memoised",
+    "install_reference_cache",
+    "uninstall_reference_cache",
+    "CACHED",
+    "cache_info",
+]
 
 #: ``(module, attribute)`` of the expensive functions the checks call for expected answers.
 CACHED = (
@@ -78,6 +84,17 @@ def install_reference_cache() -> None:
         function = getattr(module, attr)
         if not hasattr(function, "__wrapped_reference__"):
             setattr(module, attr, memoised(function))
+
+
+def uninstall_reference_cache() -> None:
+    """Put the original functions of :data:`CACHED` back and forget the answers."""
+    for module_name, attr in CACHED:
+        module = importlib.import_module(module_name)
+        function = getattr(module, attr)
+        original = getattr(function, "__wrapped_reference__", None)
+        if original is not None:
+            setattr(module, attr, original)
+    _cache.clear()
 
 
 def cache_info() -> dict:
