@@ -13,6 +13,7 @@ import skimage.transform
 
 from coursekit.checks._registry import contract
 from coursekit.checks.compare import check_image, check_new_array, expect_raises
+from coursekit.checks.inputs import random_image, value_scale
 
 __all__ = [
     "rotate90_quarter_turns",
@@ -37,17 +38,6 @@ __all__ = [
 MODES = ("constant", "edge", "symmetric", "reflect", "wrap")
 
 
-def _demo(seed: int, shape, dtype):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.uint8:
-        return rng.integers(0, 256, size=shape, dtype=np.uint8)
-    return rng.random(shape)
-
-
-def _scale(image) -> float:
-    return 255.0 if image.dtype == np.uint8 else 1.0
-
-
 # -- rotate90 -------------------------------------------------------------------------------
 _ROT90_HINT = (
     "np.rot90(image, k) turns counter-clockwise for k > 0 (clockwise for k < 0) and keeps the "
@@ -60,9 +50,9 @@ _ROT90_HINT = (
     "quarter_turns",
     quick=[
         {"image": np.array([[1, 2], [3, 4]], dtype=np.uint8), "k": 1},
-        {"image": _demo(1, (2, 3, 3), np.uint8), "k": -1},
-        {"image": _demo(2, (3, 2), np.float64), "k": 2},
-        {"image": _demo(3, (2, 3), np.uint8), "k": 7},
+        {"image": random_image(1, (2, 3, 3), np.uint8), "k": -1},
+        {"image": random_image(2, (3, 2), np.float64), "k": 2},
+        {"image": random_image(3, (2, 3), np.uint8), "k": 7},
     ],
 )
 def rotate90_quarter_turns(rotate90, image, k):
@@ -83,8 +73,8 @@ def rotate90_quarter_turns(rotate90, image, k):
     "rotate90",
     "new_array",
     quick=[
-        {"image": _demo(4, (3, 3), np.uint8), "k": 1},
-        {"image": _demo(5, (2, 3, 3), np.float64), "k": 4},
+        {"image": random_image(4, (3, 3), np.uint8), "k": 1},
+        {"image": random_image(5, (2, 3, 3), np.float64), "k": 4},
     ],
 )
 def rotate90_new_array(rotate90, image, k):
@@ -106,7 +96,7 @@ def _rotated(image, angle, mode, resize) -> np.ndarray:
     rotated = skimage.transform.rotate(
         image.astype(np.float64), angle, resize=resize, mode=mode, order=1, preserve_range=True
     )
-    return np.clip(rotated, 0.0, _scale(image))
+    return np.clip(rotated, 0.0, value_scale(image))
 
 
 def interior_mask(shape_in, shape_out, angle, margin=1.0) -> np.ndarray:
@@ -135,9 +125,9 @@ def interior_mask(shape_in, shape_out, angle, margin=1.0) -> np.ndarray:
     quick=[
         {"image": np.arange(6, dtype=np.uint8).reshape(2, 3), "angle": 90, "mode": "reflect",
          "resize": False},
-        {"image": _demo(6, (3, 4, 3), np.float64), "angle": -90, "mode": "constant",
+        {"image": random_image(6, (3, 4, 3), np.float64), "angle": -90, "mode": "constant",
          "resize": True},
-        {"image": _demo(7, (2, 5), np.uint8), "angle": 540, "mode": "edge", "resize": False},
+        {"image": random_image(7, (2, 5), np.uint8), "angle": 540, "mode": "edge", "resize": False},
     ],
 )  # fmt: skip
 def rotate_quarter_turns(rotate, image, angle, mode="reflect", resize=False):
@@ -158,9 +148,9 @@ def rotate_quarter_turns(rotate, image, angle, mode="reflect", resize=False):
     "rotate",
     "any_angle",
     quick=[
-        {"image": _demo(8, (9, 11, 3), np.uint8), "angle": 30.0, "mode": "reflect"},
-        {"image": _demo(9, (10, 10), np.float64), "angle": -45.0, "mode": "edge"},
-        {"image": _demo(10, (8, 12), np.uint8), "angle": 12.5, "mode": "constant"},
+        {"image": random_image(8, (9, 11, 3), np.uint8), "angle": 30.0, "mode": "reflect"},
+        {"image": random_image(9, (10, 10), np.float64), "angle": -45.0, "mode": "edge"},
+        {"image": random_image(10, (8, 12), np.uint8), "angle": 12.5, "mode": "constant"},
     ],
 )
 def rotate_any_angle(rotate, image, angle, mode="reflect"):
@@ -184,7 +174,7 @@ def rotate_any_angle(rotate, image, angle, mode="reflect"):
     "rotate",
     "mode",
     quick=[
-        {"image": _demo(11, (8, 10), np.float64), "angle": 30.0, "mode": mode}
+        {"image": random_image(11, (8, 10), np.float64), "angle": 30.0, "mode": mode}
         for mode in MODES
     ],
 )
@@ -211,8 +201,8 @@ def rotate_mode(rotate, image, angle, mode):
     "rotate",
     "resize",
     quick=[
-        {"image": _demo(12, (6, 10, 3), np.uint8), "angle": 30.0, "mode": "reflect"},
-        {"image": _demo(13, (7, 7), np.float64), "angle": 45.0, "mode": "constant"},
+        {"image": random_image(12, (6, 10, 3), np.uint8), "angle": 30.0, "mode": "reflect"},
+        {"image": random_image(13, (7, 7), np.float64), "angle": 45.0, "mode": "constant"},
     ],
 )
 def rotate_resize(rotate, image, angle, mode="reflect"):
@@ -243,7 +233,7 @@ _FLIP_HINT = (
     quick=[
         {"image": np.array([[1, 2], [3, 4]], dtype=np.uint8), "axis": "horizontal"},
         {"image": np.array([[1, 2], [3, 4]], dtype=np.uint8), "axis": "vertical"},
-        {"image": _demo(14, (2, 3, 3), np.float64), "axis": "horizontal"},
+        {"image": random_image(14, (2, 3, 3), np.float64), "axis": "horizontal"},
     ],
 )
 def flip_mirrors(flip, image, axis):
@@ -284,8 +274,11 @@ def flip_unknown_axis(flip, image, axis):
 @contract(
     "flip",
     "new_array",
-    quick=[{"image": _demo(15, (3, 4), np.uint8), "axis": a} for a in ("horizontal", "vertical")]
-    + [{"image": _demo(18, (3, 1), np.uint8), "axis": "horizontal"}],
+    quick=[
+        {"image": random_image(15, (3, 4), np.uint8), "axis": a}
+        for a in ("horizontal", "vertical")
+    ]
+    + [{"image": random_image(18, (3, 1), np.uint8), "axis": "horizontal"}],
 )
 def flip_new_array(flip, image, axis):
     """The result of ``flip`` is a new array and the input is unchanged."""
@@ -302,7 +295,7 @@ def _check_pointwise(function, image, parameter, value, exact_unit, hint):
     got = function(image, value)
     check_image(
         got,
-        exact_unit * _scale(image),
+        exact_unit * value_scale(image),
         inputs,
         dtype=image.dtype,
         hint=hint,
@@ -325,7 +318,7 @@ _GAMMA_HINT = (
     "values",
     quick=[
         {"image": np.array([[0.0, 0.25, 0.5, 1.0]]), "factor": 1.2},
-        {"image": _demo(16, (3, 3, 3), np.float64), "factor": 0.5},
+        {"image": random_image(16, (3, 3, 3), np.float64), "factor": 0.5},
     ],
 )
 def brightness_values(adjust_brightness, image, factor):
@@ -368,7 +361,7 @@ def brightness_new_array(adjust_brightness, image, factor):
     "values",
     quick=[
         {"image": np.array([[0.0, 0.25, 1.0]]), "gamma": 0.5},
-        {"image": _demo(17, (3, 3, 3), np.float64), "gamma": 2.2},
+        {"image": random_image(17, (3, 3, 3), np.float64), "gamma": 2.2},
     ],
 )
 def gamma_values(adjust_gamma, image, gamma):

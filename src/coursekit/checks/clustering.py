@@ -14,6 +14,7 @@ import numpy as np
 
 from coursekit.checks._registry import contract
 from coursekit.checks.compare import array_problem, describe, fail, format_number, same_partition
+from coursekit.checks.inputs import random_image
 
 __all__ = [
     "histogram_rgb",
@@ -156,19 +157,12 @@ def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_H
     )
 
 
-def _random_rgb(seed, shape, dtype="float64"):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.uint8:
-        return rng.integers(0, 256, shape, dtype=np.uint8)
-    return rng.random(shape)
-
-
 @contract(
     "colour_histogram",
     "rgb",
     quick=[
-        {"image": _random_rgb(1, (4, 5, 3)), "bins": 4},
-        {"image": _random_rgb(2, (3, 3, 3)), "bins": 8},
+        {"image": random_image(1, (4, 5, 3)), "bins": 4},
+        {"image": random_image(2, (3, 3, 3)), "bins": 8},
     ],
 )
 def histogram_rgb(colour_histogram, image, bins, colour_space="rgb"):
@@ -183,7 +177,7 @@ def histogram_rgb(colour_histogram, image, bins, colour_space="rgb"):
     "colour_histogram",
     "colour_spaces",
     quick=[
-        {"image": _random_rgb(3, (4, 4, 3)), "bins": 5, "colour_space": cs}
+        {"image": random_image(3, (4, 4, 3)), "bins": 5, "colour_space": cs}
         for cs in ("hsv", "lab")
     ],
 )
@@ -207,7 +201,7 @@ def histogram_colour_spaces(colour_histogram, image, bins, colour_space):
     "colour_histogram",
     "dtypes",
     quick=[
-        {"image": _random_rgb(4, (3, 4, 3), "uint8"), "bins": 6, "colour_space": cs}
+        {"image": random_image(4, (3, 4, 3), "uint8"), "bins": 6, "colour_space": cs}
         for cs in ("rgb", "lab")
     ]
     # 85 / 255 and 170 / 255 lie exactly on bin edges of 3 bins (a range of (0, 256) does not).

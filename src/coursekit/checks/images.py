@@ -25,6 +25,7 @@ from coursekit.checks.compare import (
     format_number,
     same_partition,
 )
+from coursekit.checks.inputs import random_image, value_scale
 
 __all__ = [
     "resize_shape_dtype",
@@ -63,7 +64,7 @@ SPACE_PALETTES = (
 #: ``(case, k)``: :func:`seed_sensitive_image` cases on which ``KMeans(n_clusters=k,
 #: n_init=4, random_state=s)`` finds at least three different clusterings for s in
 #: 0, 1, 2, 3, 42, the same whether the pixels are float32 or float64
-#: (``tests/test_checks_inputs.py`` keeps this true).
+#: (``tests/test_checks_registry.py`` keeps this true).
 SEED_SENSITIVE_CASES = (
     (1017, 4), (1019, 3), (1022, 3), (1027, 3), (1031, 4),
     (1037, 3), (1038, 3), (1065, 4), (1066, 3), (1075, 4),
@@ -93,17 +94,6 @@ def seed_sensitive_image(case: int, dtype="uint8") -> np.ndarray:
     return image if np.dtype(dtype) == np.uint8 else image / 255.0
 
 
-def _demo(seed: int, shape, dtype):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.uint8:
-        return rng.integers(0, 256, size=shape, dtype=np.uint8)
-    return rng.random(shape)
-
-
-def _scale(image) -> float:
-    return 255.0 if image.dtype == np.uint8 else 1.0
-
-
 # -- resize_image ---------------------------------------------------------------------------
 _RESIZE_HINT = (
     "size is (height, width); use skimage.transform.resize(image, size, order=1, "
@@ -116,15 +106,15 @@ def _resized(image, size) -> np.ndarray:
     resized = skimage.transform.resize(
         image.astype(np.float64), size, order=1, anti_aliasing=True, preserve_range=True
     )
-    return np.clip(resized, 0.0, _scale(image))
+    return np.clip(resized, 0.0, value_scale(image))
 
 
 @contract(
     "resize_image",
     "shape_dtype",
     quick=[
-        {"image": _demo(1, (4, 6), np.uint8), "size": (2, 3)},
-        {"image": _demo(2, (5, 3, 3), np.float64), "size": (7, 2)},
+        {"image": random_image(1, (4, 6), np.uint8), "size": (2, 3)},
+        {"image": random_image(2, (5, 3, 3), np.float64), "size": (7, 2)},
     ],
 )
 def resize_shape_dtype(resize_image, image, size):
@@ -140,8 +130,8 @@ def resize_shape_dtype(resize_image, image, size):
     "resize_image",
     "values",
     quick=[
-        {"image": _demo(3, (8, 6, 3), np.float64), "size": (3, 4)},
-        {"image": _demo(4, (3, 4), np.float64), "size": (7, 9)},
+        {"image": random_image(3, (8, 6, 3), np.float64), "size": (3, 4)},
+        {"image": random_image(4, (3, 4), np.float64), "size": (7, 9)},
     ],
 )
 def resize_values(resize_image, image, size):
@@ -160,8 +150,8 @@ def resize_values(resize_image, image, size):
     "resize_image",
     "rounding",
     quick=[
-        {"image": _demo(5, (9, 7, 3), np.uint8), "size": (4, 3)},
-        {"image": _demo(6, (3, 5), np.uint8), "size": (6, 8)},
+        {"image": random_image(5, (9, 7, 3), np.uint8), "size": (4, 3)},
+        {"image": random_image(6, (3, 5), np.uint8), "size": (6, 8)},
     ],
 )
 def resize_rounding(resize_image, image, size):
@@ -340,7 +330,7 @@ def _painted(image, k, colour_space, random_state) -> np.ndarray:
             palette = skimage.color.hsv2rgb(palette)
         elif colour_space == "lab":
             palette = skimage.color.lab2rgb(palette)
-    return np.clip(palette[0][labels], 0.0, 1.0) * _scale(image)
+    return np.clip(palette[0][labels], 0.0, 1.0) * value_scale(image)
 
 
 def _check_quantise(quantise, image, k, colour_space, random_state):
