@@ -1,10 +1,11 @@
 """Grading speed: one submission per assignment, and a class of 40 with warm graders.
 
 Submissions are the reference solutions written into notebooks (as in the tests), so every
-check runs all its examples; in the class, every fourth student gets two functions wrong
-(their failing checks shrink to a small input, which costs more). Targets: one submission
-of one assignment in 5-9 s on 2 cores (``coursekit grade notebook.ipynb``), and a class of
-300 students x 4 assignments (1,200 submissions) in under 30 minutes with ``--jobs 2``.
+check runs all its examples; in a class, every fourth student makes a typical mistake in one
+or two functions (their failing checks shrink to a small input, which costs more). Every
+assignment is graded as a class of ``--class-size`` students. Targets: one submission of one
+assignment in 5-9 s on 2 cores (``coursekit grade notebook.ipynb``), and a class of 300
+students x 4 assignments (1,200 submissions) in under 30 minutes with ``--jobs 2``.
 
 Usage: ``python -m benchmarks grading [--class-size N] [--jobs J]``
 """
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WRONG = {  # two typical mistakes, for every fourth student
+WRONG = {  # typical mistakes, for every fourth student
     "02-augmentation": {
         "rotate90": "import numpy as np\ndef rotate90(image, k=1):\n"
         "    return np.rot90(image, -k).copy()\n",
@@ -27,10 +28,24 @@ WRONG = {  # two typical mistakes, for every fourth student
         "    out = np.clip(x ** gamma, 0, 1)\n"
         "    return (out * 255).astype(np.uint8) if image.dtype == np.uint8 else out\n",
     },
+    "01-images": {
+        "resize_image": "import numpy as np\nimport skimage.transform\n"
+        "def resize_image(image, size):\n"
+        "    out = skimage.transform.resize(image, size, order=1, anti_aliasing=True,\n"
+        "                                   preserve_range=True)\n"
+        "    return out.astype(image.dtype)\n",
+    },
     "03-clustering": {
         "purity": "import pandas as pd\ndef purity(labels_true, labels_pred):\n"
         "    t = pd.crosstab(labels_true, labels_pred)\n"
         "    return float(t.max(axis=1).sum() / len(labels_true))\n",
+    },
+    "04-small-data": {
+        "lesion_train_test_split": "import numpy as np\n"
+        "def lesion_train_test_split(metadata, test_size=0.2, random_state=0):\n"
+        "    order = np.random.default_rng(random_state).permutation(len(metadata))\n"
+        "    n_test = int(round(test_size * len(metadata)))\n"
+        "    return np.sort(order[n_test:]), np.sort(order[:n_test])\n",
     },
 }
 
@@ -46,10 +61,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--assignments", nargs="*", default=["02-augmentation", "03-clustering"])
+    parser.add_argument("--assignments", nargs="*", default=None,
+                        help="assignments graded as a class (default: all four)")
     args = parser.parse_args(argv)
 
     from coursekit.grading import ASSIGNMENTS, grade_notebook, grade_submissions
+
+    args.assignments = args.assignments or list(ASSIGNMENTS)
 
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     print(f"{'case':<46} {'seconds':>8} {'score':>10}")

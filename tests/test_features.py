@@ -320,3 +320,21 @@ def test_docstring_examples_run():
     for module in (cf.colour, cf.texture, cf.pixels, cf.batch, cf.embedding):
         failures, _ = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert failures == 0, module.__name__
+
+
+def test_one_openmp_thread_limits_openmp_only_inside_and_restores():
+    import sklearn.cluster  # noqa: F401 - loads scikit-learn's OpenMP library
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from coursekit.features._threads import one_openmp_thread
+
+    def openmp_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"}
+
+    if not openmp_threads():
+        pytest.skip("no OpenMP library loaded")
+    with threadpool_limits(limits=2, user_api="openmp"):
+        for _ in range(2):  # the cached controller limits again on a second use
+            with one_openmp_thread():
+                assert openmp_threads() == {1}
+            assert openmp_threads() == {2}

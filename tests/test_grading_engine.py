@@ -285,3 +285,22 @@ def test_cli_refuses_nbgraders_grades_csv_and_reports_json(tmp_path, graded, cap
     assert data["assignment"] == "04-small-data" and data["score"] == 0
     assert data["max_score"] == max_points("04-small-data")
     assert main(["grade", str(tmp_path / "missing.ipynb")]) == 2
+
+
+def test_pytest_plugins_installed_on_the_machine_cannot_change_a_grade(tmp_path, graded,
+                                                                       monkeypatch):
+    """A pytest plugin found through its entry point (here one that drops every test) is not
+    loaded by the grader: only the grading plugin runs the hidden tests."""
+    site = tmp_path / "site"
+    info = site / "coursekit_meddler-0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: coursekit-meddler\nVersion: 0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nmeddler = coursekit_meddler\n")
+    (site / "coursekit_meddler.py").write_text(
+        "def pytest_collection_modifyitems(items):\n    items.clear()\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    result = grade_notebook(graded["notebooks"]["solution", "02-augmentation"],
+                            questions=["flip"])  # fmt: skip
+    assert not result.error
+    assert _by_name(result)["flip"].points == 2.0

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from threadpoolctl import threadpool_limits
+from functools import lru_cache
+
+from threadpoolctl import ThreadpoolController
+
+
+@lru_cache(maxsize=1)
+def _controller() -> ThreadpoolController:
+    """The process's thread-pool controller, found once.
+
+    Finding the libraries means scanning every loaded shared object, which costs more than
+    a small k-means; scikit-learn keeps one controller for the same reason. Its OpenMP
+    library is loaded with scikit-learn, which every caller has imported first.
+    """
+    return ThreadpoolController()
 
 
 def one_openmp_thread():
@@ -13,4 +26,4 @@ def one_openmp_thread():
     a notebook beside a browser) that wait made k-means up to 100 times and t-SNE 3-4 times
     slower than one thread, which is never much slower here. BLAS threads are left alone.
     """
-    return threadpool_limits(limits=1, user_api="openmp")
+    return _controller().limit(limits=1, user_api="openmp")

@@ -21,6 +21,7 @@ process.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -66,6 +67,12 @@ def grade_request(request: dict) -> SubmissionResult:
         args += ["--questions", ",".join(wanted)]
     if request.get("kit_cells"):
         args += ["--kit-cells", request["kit_cells"]]
+    # Only the grading plugin: whatever other pytest plugins the machine has installed
+    # (random test order, reruns, timeouts) must not change a grade, nor cost their import.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    # The imported stack will never be garbage: leave it out of the collections that pytest
+    # runs at the end of a session (in a warm grader's child they scanned the whole heap).
+    gc.freeze()
     code = pytest.main(args, plugins=[collector])
     questions = collector.questions(request["assignment"], only=wanted or None)
     result = SubmissionResult(request["submission"], request["assignment"], questions)
@@ -128,12 +135,28 @@ def warm_up(test_file: str) -> int:
     return count
 
 
+def _compile_notebook_validators() -> None:
+    """Compile nbformat's JSON-schema validators once, before the children fork.
+
+    Each child reads its submission with nbformat, which validates it; compiled in the
+    warm grader, the validators are inherited instead of compiled for every student.
+    """
+    from nbformat.validator import get_validator
+
+    for minor in range(6):
+        try:
+            get_validator(version=4, version_minor=minor)
+        except Exception:  # noqa: BLE001 - a schema this nbformat lacks: compiled when needed
+            pass
+
+
 def _serve(result_fd: int, warm: list[str]) -> int:
     import coursekit.checks
     from coursekit.grading import parent, session
 
     for name in ("pytest", "hypothesis", "nbformat", "coursekit.grading.plugin"):
         __import__(name)
+    _compile_notebook_validators()
     coursekit.checks.load_contracts()
     if warm:
         from coursekit.grading.cache import install_reference_cache

@@ -256,6 +256,24 @@ WARM_MODULES = (
 )  # fmt: skip
 
 
+def _find_thread_pools() -> None:
+    """Let scikit-learn and the kit find their thread pools once, in the zygote.
+
+    Both keep a thread-pool controller per process, made on first use by scanning every
+    loaded library: a tiny k-means made here leaves them made for every student forked.
+    """
+    try:
+        import numpy as np
+        from sklearn.cluster import KMeans
+
+        from coursekit.features._threads import one_openmp_thread
+
+        with one_openmp_thread():
+            KMeans(n_clusters=2, n_init=1, random_state=0).fit(np.arange(8.0).reshape(4, 2))
+    except Exception:  # noqa: BLE001 - a cold start only costs time
+        pass
+
+
 def zygote(sock_fd: int) -> None:
     """Fork warm student processes on request: ``python -I -m ... --zygote SOCKET_FD``.
 
@@ -277,6 +295,7 @@ def zygote(sock_fd: int) -> None:
         importlib.import_module("coursekit.augment").warm_up()
     except Exception:  # noqa: BLE001 - a cold start only costs time
         pass
+    _find_thread_pools()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     sock = socket.socket(fileno=sock_fd)
     spawned: dict[int, str] = {}
