@@ -300,3 +300,41 @@ def test_students_jupyterlab_serves_validate_but_not_formgrader(tmp_path):
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)
     assert not [k.pid for k in kernels if k.is_running() and k.status() != "zombie"]
+
+
+def _readme_make_commands() -> list[str]:
+    """Every ``make ...`` command README.md shows, inline or in a ``bash`` block."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    inline = re.findall(r"`(make [^`]+)`", text)
+    blocks = "\n".join(re.findall(r"```bash\n(.*?)```", text, flags=re.S))
+    in_blocks = [re.sub(r"\s+#.*$", "", line.strip()) for line in blocks.splitlines()
+                 if line.strip().startswith("make ")]  # fmt: skip
+    return sorted(set(inline + in_blocks))
+
+
+def test_every_make_command_of_the_readme_is_a_target_make_accepts():
+    """``make -n`` (print, do not run) accepts each command as typed, with its variables."""
+    import subprocess
+
+    commands = _readme_make_commands()
+    assert {"make demo", "make test", "make bench", "make lab"} <= set(commands)
+    for command in commands:
+        argv = shlex.split(command.replace("DIR", "/tmp/coursekit-dir").replace("...", "x"))
+        done = subprocess.run(["make", "-n", *argv[1:]], cwd=REPO, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, f"`{command}`: {done.stderr}"
+
+
+def test_readme_pytest_variables_reach_pytest():
+    import subprocess
+
+    def dry(*variables):
+        done = subprocess.run(["make", "-n", "test", *variables], cwd=REPO, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return next(line for line in done.stdout.splitlines() if "-m pytest" in line)
+
+    assert "-n 2 --dist loadfile" in dry()
+    serial = dry("PYTEST_JOBS=")
+    assert "-n 2" not in serial
+    assert "-m 'not slow'" in dry("PYTEST_ARGS=-m 'not slow'")
