@@ -38,9 +38,19 @@ def test_colour_histogram__colour_spaces(student):
         colour_space=st.sampled_from(["hsv", "lab"])))  # fmt: skip
 
 
+#: Every uint8 value 0 .. 255 four times per channel: 51, 102, ... lie exactly on bin edges of 5
+#: and 10 bins (np.histogram's edges decide; a bin number from a floor differs on some, for more
+#: pixels than the one-pixel tolerance); and a dark image of 0s and 1s, where "divide by 255
+#: only when the maximum is above 1" goes wrong.
+RAMP = np.stack([np.repeat(np.arange(256), 4).reshape(32, 32)] * 3, axis=-1).astype(np.uint8)
+DARK = (np.arange(12).reshape(2, 2, 3) % 2).astype(np.uint8)
+UINT8_CASES = [{"image": RAMP, "bins": b, "colour_space": "rgb"} for b in (5, 10)] + [
+    {"image": DARK, "bins": 4, "colour_space": "rgb"}]
+
+
 @check("colour_histogram", "dtypes")
 def test_colour_histogram__dtypes(student):
-    grade(student, "colour_histogram", "dtypes", cases=inputs(
+    grade(student, "colour_histogram", "dtypes", fixed=UINT8_CASES, cases=inputs(
         image=images(grey=False, dtypes=("uint8",), min_side=2), bins=BINS,
         colour_space=st.sampled_from(["rgb", "hsv", "lab"])))  # fmt: skip
 
@@ -59,7 +69,10 @@ def edge_images(draw):
 @check("colour_histogram", "bins")
 def test_colour_histogram__bins(student):
     grade(student, "colour_histogram", "bins", max_examples=15,
-          fixed=[{"image": np.ones((2, 2, 3)), "bins": b} for b in (1, 2, 7)],
+          fixed=[{"image": np.ones((2, 2, 3)), "bins": b} for b in (1, 2, 7)]
+          # 0.0, 0.1, ..., 1.0: 0.3 * 10 is 3.0000000000000004, but 0.3 is in bin 2 of 10
+          + [{"image": np.stack([(np.arange(11) / 10).reshape(1, 11)] * 3, axis=-1),
+              "bins": b} for b in (5, 10)],
           cases=inputs(image=edge_images(), bins=BINS))  # fmt: skip
 
 

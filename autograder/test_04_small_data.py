@@ -35,9 +35,14 @@ def test_lesion_train_test_split__positions(student):
           cases=st.one_of(tables(index="offset"), tables(index="strings")))  # fmt: skip
 
 
+#: Many lesions: a test set drawn with replacement, or a fraction of the images, shows.
+MANY_LESIONS = [{"metadata": lesion_table(seed, n, uneven=True), "test_size": size,
+                 "random_state": seed % 3} for seed, n, size in ((31, 100, 0.5), (32, 80, 0.3))]
+
+
 @check("lesion_train_test_split", "test_size")
 def test_lesion_train_test_split__test_size(student):
-    grade(student, "lesion_train_test_split", "test_size", max_examples=12,
+    grade(student, "lesion_train_test_split", "test_size", max_examples=12, fixed=MANY_LESIONS,
           cases=tables(uneven=True, min_lesions=10))  # fmt: skip
 
 
@@ -79,17 +84,20 @@ def test_augment_dataset__augments(student):
 
 
 #: Batches that are not square RGB: the pipeline must be set up for the images at hand
-#: (default_pipeline(square=..., colour=...)).
+#: (default_pipeline(square=..., colour=...)). With random_state 5 a square pipeline would
+#: turn some of the non-square copies by 90 degrees (tests/test_checks_registry.py keeps this
+#: true); the grey images are 3 pixels wide, like a colour channel axis.
 UNUSUAL_BATCHES = [
     {"images": image_batch(21, n=2, side=5, width=8, dtype=dtype)[0], "copies": 2}
     for dtype in ("uint8", "float64")
-] + [{"images": image_batch(22, n=3, side=6, grey=True)[0], "copies": 2}]
+] + [{"images": image_batch(22, n=3, side=6, grey=True)[0], "copies": 2},
+     {"images": image_batch(23, n=2, side=5, width=3, grey=True)[0], "copies": 2}]
 
 
 @check("augment_dataset", "streams")
 def test_augment_dataset__streams(student):
     fixed = [batch | {"labels": np.array(["nv", "mel", "bkl"])[: len(batch["images"])],
-                      "groups": None, "random_state": 3} for batch in UNUSUAL_BATCHES]  # fmt: skip
+                      "groups": None, "random_state": 5} for batch in UNUSUAL_BATCHES]  # fmt: skip
     grade(student, "augment_dataset", "streams", max_examples=8, fixed=fixed,
           cases=batches(copies=st.integers(1, 3)))  # fmt: skip
 

@@ -204,3 +204,46 @@ def test_a_function_that_changes_its_input_cannot_change_the_next_quick_check():
     run_quick_checks("adjust_gamma", gamma_in_place)
     assert np.array_equal(QUICK_INPUTS[("adjust_gamma", "values")][0]["image"], snapshot)
     assert set(before) == set(QUICK_INPUTS)
+
+
+def _hidden_module(assignment):
+    sys.path.insert(0, str(AUTOGRADER))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            f"_hidden_module_{assignment.replace('-', '_')}",
+            AUTOGRADER / hidden_test_file(assignment),
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(AUTOGRADER))
+    return module
+
+
+def test_unusual_augment_batches_tell_a_square_or_colour_pipeline_apart():
+    """The streams check's fixed non-square batches would change shape under a pipeline set up
+    for square images, and its grey batch 3 pixels wide would break a pipeline set up for
+    colour because the last axis is 3."""
+    from coursekit.augment import default_pipeline
+
+    hidden = _hidden_module("04-small-data")
+    square_caught = grey_caught = False
+    for batch in hidden.UNUSUAL_BATCHES:
+        images = batch["images"]
+        height, width = images.shape[1:3]
+        wrong = default_pipeline(square=True, colour=images.shape[-1] == 3)
+        for c in range(1, batch["copies"] + 1):
+            for i in range(len(images)):
+                rng = np.random.default_rng([5, c, i])
+                try:
+                    out = wrong(images[i], random_state=rng)
+                except Exception:  # noqa: BLE001 - a colour pipeline on grey images may refuse
+                    out = None
+                changed = out is None or out.shape != images[i].shape
+                if images.ndim == 4 and height != width:
+                    square_caught |= changed
+                if images.ndim == 3 and width == 3:
+                    grey_caught |= changed or out.dtype != images.dtype or not np.array_equal(
+                        out, default_pipeline(square=False, colour=False)(
+                            images[i], random_state=np.random.default_rng([5, c, i])))
+    assert square_caught and grey_caught

@@ -276,6 +276,49 @@ def colour_histogram(image, bins=8, colour_space="rgb"):
         parts.append(counts / counts.sum())
     return np.concatenate(parts)
 """),
+    Entry("colour_histogram", "rescale_when_bright", "divides by 255 only when the maximum is "
+          "above 1 (a dark uint8 image is not rescaled)", False, """
+import numpy as np
+import skimage.color
+
+def colour_histogram(image, bins=8, colour_space="rgb"):
+    image = np.asarray(image, dtype=float)
+    if image.max() > 1:
+        image = image / 255
+    if colour_space == "hsv":
+        image = skimage.color.rgb2hsv(image)
+    elif colour_space == "lab":
+        image = skimage.color.rgb2lab(image)
+    ranges = [(0, 100), (-128, 127), (-128, 127)] if colour_space == "lab" else [(0, 1)] * 3
+    out = []
+    for c in range(3):
+        counts, _ = np.histogram(image[..., c], bins=bins, range=ranges[c])
+        out.append(counts / counts.sum())
+    return np.concatenate(out)
+"""),
+    Entry("colour_histogram", "floor_bins", "bin numbers from a floor, not np.histogram's edges "
+          "(values on an edge land elsewhere)", False, """
+import numpy as np
+import skimage.color
+
+def colour_histogram(image, bins=8, colour_space="rgb"):
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        image = image / 255
+    if colour_space == "hsv":
+        image = skimage.color.rgb2hsv(image)
+    elif colour_space == "lab":
+        image = skimage.color.rgb2lab(image)
+    ranges = [(0, 100), (-128, 127), (-128, 127)] if colour_space == "lab" else [(0, 1)] * 3
+    out = []
+    for c in range(3):
+        lo, hi = ranges[c]
+        idx = np.floor((image[..., c].ravel() - lo) / (hi - lo) * bins).astype(int)
+        idx = np.clip(idx, 0, bins - 1)
+        counts = np.bincount(idx, minlength=bins)
+        out.append(counts / counts.sum())
+    return np.concatenate(out)
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("colour_histogram", "digitize_bincount", "np.digitize on the inner edges + np.bincount",
           True, """
@@ -658,6 +701,25 @@ def cluster_images(features, k, method="kmeans", random_state=0):
                              random_state=random_state)
         return gm.fit(features).predict(features)
     return DBSCAN(eps=dbscan_eps(features, k), min_samples=k).fit_predict(features)
+"""),
+    Entry("cluster_images", "list_labels", "labels returned as a Python list", False, """
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
+from coursekit.cluster import dbscan_eps
+
+def cluster_images(features, k, method="kmeans", random_state=0):
+    if method == "kmeans":
+        labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(features)
+    elif method == "agglomerative":
+        labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(features)
+    elif method == "gmm":
+        labels = GaussianMixture(n_components=k, covariance_type="diag", n_init=3,
+                                 random_state=random_state).fit(features).predict(features)
+    elif method == "dbscan":
+        labels = DBSCAN(eps=dbscan_eps(features, k), min_samples=k).fit_predict(features)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return [int(v) for v in labels]
 """),
     # -- correct -------------------------------------------------------------------------------
     Entry("cluster_images", "dict_of_lambdas", "module-level dict holding lambdas, ward by "

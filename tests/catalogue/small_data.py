@@ -241,6 +241,34 @@ def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
     is_test = np.array([lesion in test_lesions for lesion in metadata["lesion_id"]])
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)
 """),
+    Entry("lesion_train_test_split", "with_replacement", "test lesions drawn with replacement "
+          "(fewer distinct lesions than asked)", False, """
+import numpy as np
+
+def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
+    if "lesion_id" not in metadata.columns:
+        raise ValueError("metadata needs a lesion_id column")
+    if not (0 < test_size < 1):
+        raise ValueError("test_size must be strictly between 0 and 1")
+    lesions = metadata["lesion_id"].to_numpy()
+    names = np.unique(lesions)
+    n_test = min(max(int(round(test_size * len(names))), 1), len(names) - 1)
+    test_names = np.random.default_rng(random_state).choice(names, size=n_test)
+    is_test = np.isin(lesions, test_names)
+    return np.flatnonzero(~is_test), np.flatnonzero(is_test)
+"""),
+    Entry("lesion_train_test_split", "lists", "positions returned as lists", False, """
+from sklearn.model_selection import GroupShuffleSplit
+
+def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
+    if "lesion_id" not in metadata.columns:
+        raise ValueError("metadata needs a lesion_id column")
+    if not 0 < test_size < 1:
+        raise ValueError("test_size must be strictly between 0 and 1")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
+    train_idx, test_idx = next(splitter.split(metadata, groups=metadata["lesion_id"]))
+    return train_idx.tolist(), test_idx.tolist()
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("lesion_train_test_split", "shuffle_lesions", "hand-written lesion shuffle with "
           "default_rng, at least one lesion on each side", True, """
@@ -582,6 +610,155 @@ def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
     aug_groups = None if groups is None else np.tile(groups, copies + 1)
     return result, np.tile(labels, copies + 1), aug_groups
 """),
+    Entry("augment_dataset", "square_true",
+          "square=True for every batch (colour told apart correctly)",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=True, colour=(images.ndim == 4))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "no_generator",
+          "None and Generator seeds not handled (they reach default_rng([...]))",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    pass
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=(H == W), colour=(images.ndim == 4))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "generator_as_zero",
+          "None or a Generator replaced by the seed 0",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    if not isinstance(random_state, int):
+        random_state = 0
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=(H == W), colour=(images.ndim == 4))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "draws_2_31",
+          "the int drawn from a Generator below 2**31 instead of 2**32",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        random_state = int(np.random.default_rng(random_state).integers(2**31))
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=(H == W), colour=(images.ndim == 4))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "numpy_int_redrawn",
+          "a numpy integer seed treated like a Generator (another int drawn)",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    if not isinstance(random_state, int):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=(H == W), colour=(images.ndim == 4))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "colour_from_last_axis",
+          "colour told apart by a last axis of 3 (grey images 3 pixels wide count as colour)",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    images = np.asarray(images)
+    n = len(images)
+    labels = np.asarray(labels)
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    H, W = images.shape[1], images.shape[2]
+    pipeline = default_pipeline(square=(H == W), colour=(images.shape[-1] == 3))
+    out = [images.copy()]
+    for c in range(1, copies + 1):
+        batch = [pipeline(images[i], random_state=np.random.default_rng([random_state, c, i]))
+                 for i in range(n)]
+        out.append(np.stack(batch).astype(images.dtype) if n else images[:0].copy())
+    aug_images = np.concatenate(out)
+    aug_labels = np.tile(labels, copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return aug_images, aug_labels, aug_groups
+"""),
     # -- correct -------------------------------------------------------------------------------
     Entry("augment_dataset", "preallocated", "output preallocated and filled row by row", True,
           """
@@ -589,6 +766,8 @@ import numpy as np
 from coursekit.augment import default_pipeline
 
 def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
     n = len(images)
     pipeline = default_pipeline(square=images.shape[1] == images.shape[2],
                                 colour=images.ndim == 4)
@@ -610,6 +789,8 @@ def _one_copy(pipeline, image, random_state, c, i):
     return pipeline(image, random_state=np.random.default_rng(seed))
 
 def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    if not isinstance(random_state, (int, np.integer)):  # None or a Generator: draw one int
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
     h, w = images.shape[1:3]
     pipeline = augment.default_pipeline(square=(h == w), colour=(images.ndim == 4))
     rows = list(images)
@@ -618,7 +799,8 @@ def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
     repeat = lambda values: None if values is None else np.tile(np.asarray(values), copies + 1)
     return np.stack(rows), repeat(labels), repeat(groups)
 """),
-    Entry("augment_dataset", "list_labels", "labels and groups repeated as lists", True, """
+    Entry("augment_dataset", "list_labels", "labels and groups repeated as lists (the docstring "
+          "asks for arrays; the notebook calls .tolist() on them)", False, """
 import numpy as np
 from coursekit.augment import default_pipeline
 

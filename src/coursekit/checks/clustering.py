@@ -255,9 +255,13 @@ def _reference_labels(features, k, method, random_state):
         return cluster.cluster_images(features, k, method=method, random_state=random_state)
 
 
-def _check_labels(cluster_images, features, k, method, random_state, hint, *, noise=False):
+def _check_labels(cluster_images, features, k, method, random_state, hint, *, noise=False,
+                  array=False):
     inputs = {"features": features, "k": k, "method": method, "random_state": random_state}
     got = cluster_images(features, k, method=method, random_state=random_state)
+    if array and not isinstance(got, np.ndarray):
+        fail(f"expected a numpy array of integer labels, got {describe(got)}", inputs,
+             show_expected=False, hint="return np.asarray(labels), not a list")  # fmt: skip
     value = np.asarray(got) if isinstance(got, list) else got
     problem = array_problem(value, (len(features),))
     if problem:
@@ -294,10 +298,10 @@ def _check_labels(cluster_images, features, k, method, random_state, hint, *, no
     ],
 )
 def cluster_images_kmeans(cluster_images, features, k, method="kmeans", random_state=0):
-    """k-means groups well separated samples."""
+    """k-means groups well separated samples; the labels are a numpy array of integers."""
     _check_labels(cluster_images, features, k, method, random_state,
                   "KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict("
-                  "features)")  # fmt: skip
+                  "features)", array=True)  # fmt: skip
 
 
 @contract(

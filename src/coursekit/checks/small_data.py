@@ -67,11 +67,18 @@ _SPLIT_HINT = (
 )
 
 
-def _split(split, metadata, test_size, random_state, inputs):
+def _split(split, metadata, test_size, random_state, inputs, *, arrays=False):
     got = split(metadata, test_size=test_size, random_state=random_state)
     if not isinstance(got, tuple) or len(got) != 2:
         fail(f"expected a tuple (train_idx, test_idx), got {describe(got)}", inputs,
              show_expected=False, hint=_SPLIT_HINT)  # fmt: skip
+    if arrays:
+        for name, part in zip(("train_idx", "test_idx"), got, strict=True):
+            if not isinstance(part, np.ndarray):
+                fail(f"{name} must be a numpy array of integers, got {describe(part)}", inputs,
+                     show_expected=False,
+                     hint="return numpy arrays (np.flatnonzero(...), np.asarray(...)), "
+                     "not lists")  # fmt: skip
     train, test = (np.asarray(part) for part in got)
     for name, part in (("train_idx", train), ("test_idx", test)):
         if part.ndim != 1 or not np.issubdtype(part.dtype, np.integer):
@@ -135,8 +142,11 @@ def split_grouped(lesion_train_test_split, metadata, test_size, random_state):
 
 @contract("lesion_train_test_split", "positions", quick=_split_quick(index="offset"))
 def split_positions(lesion_train_test_split, metadata, test_size, random_state):
-    """Row positions are returned whatever the table's index."""
-    split_grouped(lesion_train_test_split, metadata, test_size, random_state)
+    """Row positions, as numpy arrays of integers, whatever the table's index."""
+    inputs = {"metadata": metadata, "test_size": test_size, "random_state": random_state}
+    train, test = _split(lesion_train_test_split, metadata, test_size, random_state, inputs,
+                         arrays=True)  # fmt: skip
+    _check_grouped(train, test, metadata, inputs)
 
 
 @contract(
@@ -299,6 +309,10 @@ def augment_layout(augment_dataset, images, labels, groups, copies, random_state
         problem = f"expected images of dtype {images.dtype} (the input's), got {aug_images.dtype}"
     elif not np.array_equal(aug_images[:n], images):
         problem = "the first n images must be the originals, unchanged and in order"
+    elif not isinstance(aug_labels, np.ndarray):
+        problem = f"aug_labels must be a numpy array (np.tile(...)), got {describe(aug_labels)}"
+    elif groups is not None and not isinstance(aug_groups, np.ndarray):
+        problem = f"aug_groups must be a numpy array (np.tile(...)), got {describe(aug_groups)}"
     elif np.asarray(aug_labels).tolist() != np.tile(labels, copies + 1).tolist():
         problem = (
             f"labels must be repeated like the images: expected "
@@ -414,3 +428,38 @@ def augment_random_state(augment_dataset, images, labels, groups, copies, random
             hint="use the random_state you are given (not a fixed number) in every copy's "
             "generator",
         )
+    if not copies:
+        return
+    # The other documented kinds of random_state: a numpy integer is that int; a Generator
+    # (and None) gives one int drawn first, int(default_rng(random_state).integers(2**32)).
+    drawn = int(np.random.default_rng(random_state).integers(2**32))
+    for given, seed, text in (
+        (np.int64(random_state), random_state, f"np.int64({random_state})"),
+        (np.random.default_rng(random_state), drawn,
+         f"np.random.default_rng({random_state})"),
+    ):  # fmt: skip
+        shown = dict(inputs, random_state=text)
+        got = np.asarray(_augment(augment_dataset, images, labels, groups, copies, given,
+                                  shown)[1][0])  # fmt: skip
+        n = len(images)
+        expected = np.concatenate(
+            [images] + [np.stack([expected_copy(images, c, i, seed) for i in range(n)])
+                        for c in range(1, copies + 1)]
+        )  # fmt: skip
+        if got.shape != expected.shape or not np.array_equal(got, expected):
+            fail(
+                f"random_state={text} did not give the documented copies (those of the int "
+                f"{seed})",
+                shown,
+                show_expected=False,
+                hint="a numpy integer seeds like the same int; from None or a Generator draw "
+                "one int first, seed = int(np.random.default_rng(random_state).integers(2**32)), "
+                "and use it like an int seed",
+            )
+    unseeded = _augment(augment_dataset, images, labels, groups, copies, None,
+                        dict(inputs, random_state=None))[1][0]  # fmt: skip
+    if np.shape(unseeded) != (len(images) * (copies + 1),) + images.shape[1:]:
+        fail(f"random_state=None must work too; got images {describe(unseeded)}",
+             dict(inputs, random_state=None), show_expected=False,
+             hint="from None draw one int first: "
+             "int(np.random.default_rng(None).integers(2**32))")  # fmt: skip

@@ -48,7 +48,7 @@ def cluster_images(features, k, method="kmeans", random_state=0):
 
     Returns
     -------
-    (n_samples,) ndarray of int64
+    (n_samples,) ndarray of int
         Cluster of each sample: 0 .. k - 1 (DBSCAN: 0 .. n_found - 1, and -1 for noise
         samples that belong to no cluster). Label numbers carry no meaning: compare
         clusterings with ``evaluate_clustering`` or
