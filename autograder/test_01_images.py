@@ -4,6 +4,7 @@ One test per named check (``coursekit.grading.questions``); each runs the check'
 (``coursekit.checks.images``) on fixed discriminating inputs and on generated ones.
 """
 
+import numpy as np
 from _checks import grade, images, inputs
 from hypothesis import strategies as st
 
@@ -31,9 +32,13 @@ def test_resize_image__values(student):
           cases=inputs(image=images(dtypes=("float64",)), size=SIZES))  # fmt: skip
 
 
+#: A dark uint8 image (values 0 and 1): its scale comes from the dtype, not from the values.
+DARK = [{"image": np.array([[1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=np.uint8), "size": (2, 2)}]
+
+
 @check("resize_image", "rounding")
 def test_resize_image__rounding(student):
-    grade(student, "resize_image", "rounding",
+    grade(student, "resize_image", "rounding", fixed=DARK,
           cases=inputs(image=images(dtypes=("uint8",), min_side=3), size=SIZES))  # fmt: skip
 
 

@@ -87,9 +87,14 @@ GAMMAS = st.integers(20, 500).map(lambda g: g / 100)
 DARK = [np.array([[0, 1], [1, 0]], dtype=np.uint8), np.ones((2, 2, 3), dtype=np.uint8)]
 
 
+#: float32 images: the result keeps the input's dtype (float32 in, float32 out).
+FLOAT32 = [np.random.default_rng(s).random((3, 4, 3)).astype(np.float32) for s in (1, 2)]
+
+
 @check("adjust_brightness", "values")
 def test_adjust_brightness__values(student):
     grade(student, "adjust_brightness", "values",
+          fixed=[{"image": image, "factor": 1.3} for image in FLOAT32],
           cases=inputs(image=images(dtypes=("float64",)), factor=FACTORS))  # fmt: skip
 
 
@@ -109,6 +114,7 @@ def test_adjust_brightness__new_array(student):
 @check("adjust_gamma", "values")
 def test_adjust_gamma__values(student):
     grade(student, "adjust_gamma", "values",
+          fixed=[{"image": image, "gamma": 0.7} for image in FLOAT32],
           cases=inputs(image=images(dtypes=("float64",)), gamma=GAMMAS))  # fmt: skip
 
 

@@ -804,7 +804,17 @@ def adjust_gamma(image, gamma):
         y = np.exp(gamma * np.log(x))
     if image.dtype == np.uint8:
         return np.rint(y * 255).astype(np.uint8)
-    return y
+    return y.astype(image.dtype)
+"""),
+    Entry("adjust_gamma", "float64_out", "float32 images come back as float64", False, """
+import numpy as np
+
+def adjust_gamma(image, gamma):
+    x = image / 255.0 if image.dtype == np.uint8 else np.asarray(image, dtype=np.float64)
+    out = x ** gamma
+    if image.dtype == np.uint8:
+        return np.rint(out * 255).astype(np.uint8)
+    return out
 """),
 ]
 
