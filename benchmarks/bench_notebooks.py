@@ -71,10 +71,11 @@ def main() -> int:
                 }
                 for variant, path in variants.items():
                     cmd = [sys.executable, "-m", "benchmarks.bench_notebooks", "--run", str(path)]
-                    code, wall, peak = run_and_measure(
+                    measured = run_and_measure(
                         cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )
+                    code, wall, peak = measured.returncode, measured.seconds, measured.peak_bytes
                     failed |= code != 0
                     status = "ok" if code == 0 else f"FAILED (exit {code})"
                     rows.append((f"{assignment}/{source.name}", variant, wall, peak, status))
