@@ -112,9 +112,17 @@ def test_quantise__colour_space(student):
           cases=palette_cases(["hsv", "lab"]))  # fmt: skip
 
 
+#: A float32 image (float32 comes back) and a dark uint8 image of 0s and 1s (its scale comes
+#: from the dtype, not from the values).
+QUANTISE_DTYPES = [
+    {"image": (palette_image(0, 0) / 255).astype(np.float32), "k": 3, "colour_space": "rgb"},
+    {"image": (palette_image(0, 0) > 128).astype(np.uint8), "k": 2, "colour_space": "rgb"},
+]
+
+
 @check("quantise", "dtype_rounding")
 def test_quantise__dtype_rounding(student):
-    grade(student, "quantise", "dtype_rounding", max_examples=10,
+    grade(student, "quantise", "dtype_rounding", max_examples=10, fixed=QUANTISE_DTYPES,
           cases=palette_cases(["rgb", "lab"]).map(
               lambda d: d | {"image": palette_image(0, 0) if d["image"].dtype.kind == "f"
                              else d["image"]}))  # fmt: skip

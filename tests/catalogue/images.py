@@ -552,6 +552,37 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
 
 QUANTISE = [
     # -- wrong ---------------------------------------------------------------------------------
+    Entry("quantise", "float64_out", "float32 images come back as float64", False, """
+import numpy as np
+import skimage.color
+
+def quantise(image, k, colour_space="rgb", random_state=0):
+    labels, centres = cluster_pixels(image, k, colour_space, random_state)
+    if colour_space == "hsv":
+        centres = skimage.color.hsv2rgb(centres[np.newaxis])[0]
+    elif colour_space == "lab":
+        centres = skimage.color.lab2rgb(centres[np.newaxis])[0]
+    out = np.clip(centres, 0, 1)[labels]
+    if image.dtype == np.uint8:
+        return np.rint(out * 255).astype(np.uint8)
+    return out
+"""),
+    Entry("quantise", "scale_from_values", "uint8 told apart by image.max() > 1 (a dark uint8 "
+          "image is returned on the [0, 1] scale)", False, """
+import numpy as np
+import skimage.color
+
+def quantise(image, k, colour_space="rgb", random_state=0):
+    labels, centres = cluster_pixels(image, k, colour_space, random_state)
+    if colour_space == "hsv":
+        centres = skimage.color.hsv2rgb(centres[np.newaxis])[0]
+    elif colour_space == "lab":
+        centres = skimage.color.lab2rgb(centres[np.newaxis])[0]
+    out = np.clip(centres, 0, 1)[labels]
+    if image.max() > 1:
+        return np.rint(out * 255).astype(image.dtype)
+    return out.astype(image.dtype)
+"""),
     Entry("quantise", "truncates", "truncation instead of rounding", False, """
 import numpy as np
 import skimage.color
@@ -697,7 +728,7 @@ def quantise(image, k, colour_space="rgb", random_state=0):
     out = np.zeros(image.shape, dtype=np.float64)
     for j in range(k):
         out[labels == j] = colours[j]
-    return img_as_ubyte(out) if image.dtype == np.uint8 else out
+    return img_as_ubyte(out) if image.dtype == np.uint8 else out.astype(image.dtype)
 """),
     Entry("quantise", "take_and_lut", "np.take of a uint8 palette (rounded once per colour)",
           True, """
@@ -711,7 +742,7 @@ def quantise(image, k, colour_space="rgb", random_state=0):
     palette = np.clip(BACK[colour_space](centres[None]), 0, 1)[0]
     if image.dtype == np.uint8:
         palette = np.round(palette * 255).astype(np.uint8)
-    return np.take(palette, labels, axis=0)
+    return np.take(palette, labels, axis=0).astype(image.dtype)
 """),
     Entry("quantise", "converters_on_rows", "colour converters applied to the (k, 3) centres "
           "directly", True, """
@@ -726,7 +757,9 @@ def quantise(image, k, colour_space="rgb", random_state=0):
     elif colour_space == "lab":
         centres = lab2rgb(centres)
     painted = np.clip(centres, 0, 1)[labels]
-    return np.rint(painted * 255).astype(np.uint8) if image.dtype == np.uint8 else painted
+    if image.dtype == np.uint8:
+        return np.rint(painted * 255).astype(np.uint8)
+    return painted.astype(image.dtype)
 """),
 ]
 
