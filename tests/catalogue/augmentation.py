@@ -140,20 +140,6 @@ def rotate90(image, k=1):
 
 ROTATE = [
     # -- wrong ---------------------------------------------------------------------------------
-    Entry("rotate", "quarter_view", "quarter turns returned as np.rot90's view", False, """
-import numpy as np
-import skimage.transform
-
-def rotate(image, angle, mode="reflect", resize=False):
-    k = round(angle / 90)
-    if abs(angle - 90 * k) <= 1e-9:
-        return np.rot90(image, k)
-    out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1,
-                                   preserve_range=True)
-    if image.dtype == np.uint8:
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
-    return np.clip(out, 0, 1).astype(image.dtype)
-"""),
     Entry("rotate", "truncates", "truncation instead of rounding", False, """
 import numpy as np
 import skimage.transform
