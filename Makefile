@@ -1,4 +1,4 @@
-# Two commands on a fresh machine with python3 (>= 3.10) and make:
+# Two commands on a fresh machine with python3 (>= 3.11) and make:
 #   make demo   create .venv, install, run the demo on the embedded data set
 #   make test   create .venv if needed, install, run the whole test suite
 PYTHON ?= python3

@@ -47,17 +47,36 @@ def make_install_command() -> tuple[Path, set[str]]:
 
 
 def read_pins(path: Path) -> dict[str, str]:
+    """``{name: version}`` of the pins that apply to this Python (a pin may carry a marker)."""
     pins = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        name, sep, version = line.partition("==")
-        assert sep and version, f"{path.name} line {number}: {line!r} is not NAME==VERSION"
-        key = canonicalize_name(name)
-        assert key not in pins, f"{path.name} line {number}: {name} is pinned twice"
-        pins[key] = version
+        requirement = Requirement(line)
+        specifiers = list(requirement.specifier)
+        assert len(specifiers) == 1 and specifiers[0].operator == "==", (
+            f"{path.name} line {number}: {line!r} is not NAME==VERSION[; marker]"
+        )
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue
+        key = canonicalize_name(requirement.name)
+        assert key not in pins, f"{path.name} line {number}: {requirement.name} is pinned twice"
+        pins[key] = specifiers[0].version
     return pins
+
+
+def test_every_pin_has_one_version_for_every_python_from_3_11():
+    """A package pinned twice carries markers that split the Python versions between its pins."""
+    lines = [line.split("#", 1)[0].strip()
+             for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()]
+    requirements = [Requirement(line) for line in lines if line]
+    for python in ("3.11.2", "3.11.7", "3.12.1", "3.13.0"):
+        environment = {"python_full_version": python, "python_version": python[:4]}
+        applying = [r.name for r in requirements
+                    if r.marker is None or r.marker.evaluate(environment)]  # fmt: skip
+        doubles = {n for n in applying if applying.count(n) > 1}
+        assert not doubles, f"Python {python}: pinned twice: {sorted(doubles)}"
 
 
 def project_table() -> dict:

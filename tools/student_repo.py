@@ -48,7 +48,7 @@ _IGNORED = shutil.ignore_patterns(
 )
 
 MAKEFILE = """\
-# Your course notebooks. On a machine with python3 (>= 3.10) and make:
+# Your course notebooks. On a machine with python3 (>= 3.11) and make:
 #   make install                    create .venv and install the course kit (once)
 #   make lab                        JupyterLab on notebooks/
 #   make check NOTEBOOK=notebooks/<assignment>/<name>.ipynb
@@ -146,7 +146,7 @@ small imaging data sets** (rotations, flips, colour changes) to fight overfittin
 
 ## Set up (once)
 
-On a computer with `python3` (3.10 or newer) and `make`, in this folder:
+On a computer with `python3` (3.11 or newer) and `make`, in this folder:
 
 ```bash
 make install

@@ -78,13 +78,15 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _constraints(path: Path) -> dict[str, str]:
-    pins = {}
+def _constraints(path: Path) -> dict[str, list[str]]:
+    """``{name: [pin line, ...]}``: a package pinned per Python version has several lines, each
+    with its environment marker, kept as written so that pip on Gradescope picks its own."""
+    pins: dict[str, list[str]] = {}
     for line in path.read_text().splitlines():
         line = line.split("#")[0].strip()
         if "==" in line:
-            name, version = line.split("==", 1)
-            pins[_normal(name)] = f"{name.strip()}=={version.strip()}"
+            name = line.split("==", 1)[0]
+            pins.setdefault(_normal(name), []).append(line)
     return pins
 
 
@@ -103,7 +105,7 @@ def pinned_requirements(constraints: Path) -> list[str]:
     wanted = [Requirement(r) for r in metadata.requires("coursekit") or []]
     wanted = [r for r in wanted if r.marker is None or r.marker.evaluate({"extra": ""})]
     wanted += [Requirement(name) for name in _GRADING_PACKAGES]
-    seen: dict[str, str] = {}
+    seen: dict[str, list[str]] = {}
     while wanted:
         requirement = wanted.pop()
         name = _normal(requirement.name)
@@ -113,12 +115,12 @@ def pinned_requirements(constraints: Path) -> list[str]:
             dist = metadata.distribution(requirement.name)
         except metadata.PackageNotFoundError:
             continue
-        seen[name] = pins.get(name, f"{requirement.name}=={dist.version}")
+        seen[name] = pins.get(name, [f"{requirement.name}=={dist.version}"])
         for raw in dist.requires or []:
             sub = Requirement(raw)
             if sub.marker is None or sub.marker.evaluate({"extra": ""}):
                 wanted.append(sub)
-    return sorted(seen.values(), key=str.lower)
+    return sorted((line for lines in seen.values() for line in lines), key=str.lower)
 
 
 def _kit_root() -> Path:
