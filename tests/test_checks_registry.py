@@ -26,7 +26,8 @@ AUTOGRADER = Path(__file__).resolve().parents[1] / "autograder"
 PAIRS = {(q.name, c.name) for q in QUESTIONS for c in q.checks}
 
 
-def _hidden_tests(assignment):
+def _hidden_module(assignment):
+    """The hidden test module of ``assignment``, imported as the grader imports it."""
     sys.path.insert(0, str(AUTOGRADER))
     try:
         spec = importlib.util.spec_from_file_location(
@@ -36,6 +37,11 @@ def _hidden_tests(assignment):
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(AUTOGRADER))
+    return module
+
+
+def _hidden_tests(assignment):
+    module = _hidden_module(assignment)
     return {check_of_function(f): name for name, f in vars(module).items()
             if name.startswith("test_") and check_of_function(f)}  # fmt: skip
 
@@ -205,19 +211,6 @@ def test_a_function_that_changes_its_input_cannot_change_the_next_quick_check():
     assert np.array_equal(QUICK_INPUTS[("adjust_gamma", "values")][0]["image"], snapshot)
     assert set(before) == set(QUICK_INPUTS)
 
-
-def _hidden_module(assignment):
-    sys.path.insert(0, str(AUTOGRADER))
-    try:
-        spec = importlib.util.spec_from_file_location(
-            f"_hidden_module_{assignment.replace('-', '_')}",
-            AUTOGRADER / hidden_test_file(assignment),
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(AUTOGRADER))
-    return module
 
 
 def test_unusual_augment_batches_tell_a_square_or_colour_pipeline_apart():
