@@ -73,9 +73,23 @@ def grade_request(request: dict) -> SubmissionResult:
     # The imported stack will never be garbage: leave it out of the collections that pytest
     # runs at the end of a session (in a warm grader's child they scanned the whole heap).
     gc.freeze()
+    from coursekit.grading import session
+    from coursekit.grading.sandbox import IsolationUnavailable
+    from coursekit.grading.settings import Settings
+
+    settings = Settings.from_json(request["settings"])
+    try:
+        # Started before pytest runs, so that a machine that cannot isolate is refused once,
+        # for every question alike, and the report can say which layers were in force.
+        zygote = session.zygote_for(request["assignment"], settings)
+    except IsolationUnavailable as exc:
+        from coursekit.grading.parent import unreadable
+
+        return unreadable(request["submission"], request["assignment"], str(exc))
     code = pytest.main(args, plugins=[collector])
     questions = collector.questions(request["assignment"], only=wanted or None)
     result = SubmissionResult(request["submission"], request["assignment"], questions)
+    result.isolation = zygote.isolation
     if code not in (0, 1):
         result.error = f"pytest exited with code {code}"
     return result
@@ -168,26 +182,49 @@ def _serve(result_fd: int, warm: list[str]) -> int:
         __import__("coursekit.augment").augment.warm_up()
     except Exception:  # noqa: BLE001 - a cold start only costs time
         pass
-    session.ZYGOTE = session.Zygote()
+    session.WARM = True
+    for test_file in warm:  # each warm assignment's zygote, started before the first student
+        _start_zygote(session, os.path.basename(test_file))
     try:
         for line in sys.stdin:
             if not line.strip():
                 continue
             request = json.loads(line)
+            _start_zygote(session, request)
             _grade_in_child(request, result_fd, session, parent)
     finally:
-        session.ZYGOTE.kill(request["nonce"])
-        session.ZYGOTE.close()
+        session.close_zygotes()
     return 0
 
 
+def _start_zygote(session, request_or_file) -> None:
+    """Start, in the warm grader itself, the zygote its forked children will share."""
+    from coursekit.grading.questions import ASSIGNMENTS
+    from coursekit.grading.settings import DEFAULT, Settings
+
+    if isinstance(request_or_file, dict):
+        assignment = request_or_file["assignment"]
+        settings = Settings.from_json(request_or_file["settings"])
+    else:  # a warm-up file, test_02_augmentation.py: the default settings
+        number = request_or_file.removeprefix("test_")[:2]
+        assignment = next((a for a in ASSIGNMENTS if a.startswith(number)), None)
+        settings = DEFAULT
+    try:
+        session.zygote_for(assignment, settings)
+    except Exception:  # noqa: BLE001 - refused or failed: grade_request reports it per student
+        pass
+
+
 def _grade_in_child(request: dict, result_fd: int, session, parent) -> None:
+    import secrets
+
+    tag = secrets.token_hex(8)  # names this submission's student processes (not the nonce)
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
             os.setpgid(0, 0)
-            session.SPAWN_TAG = request["nonce"]
+            session.SPAWN_TAG = tag
             write_result(result_fd, request["nonce"], grade_request(request))
         except BaseException:  # noqa: BLE001 - the child must never return into the loop
             code = 70
@@ -205,7 +242,7 @@ def _grade_in_child(request: dict, result_fd: int, session, parent) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     _, status = os.waitpid(pid, 0)
-    session.ZYGOTE.kill(request["nonce"])
+    session.kill_spawned(tag)
     code = os.waitstatus_to_exitcode(status)
     if not done or code != 0:
         reason = "ran out of time" if not done else f"ended with status {code}"
@@ -224,16 +261,19 @@ def main(argv: list[str]) -> int:
         return _serve(result_fd, warm)
     result_fd = int(argv[0])
     request = json.loads(sys.stdin.read())
+    import secrets
+
     from coursekit.grading import session
 
     # The student processes' zygote imports the scientific stack while pytest starts here.
-    session.ZYGOTE = session.Zygote()
-    session.SPAWN_TAG = request["nonce"]
+    session.WARM = True
+    session.SPAWN_TAG = secrets.token_hex(8)
+    _start_zygote(session, request)
     try:
         write_result(result_fd, request["nonce"], grade_request(request))
     finally:
-        session.ZYGOTE.kill(request["nonce"])
-        session.ZYGOTE.close()
+        session.kill_spawned(session.SPAWN_TAG)
+        session.close_zygotes()
     return 0
 
 

@@ -28,7 +28,12 @@ from pathlib import Path
 
 from coursekit.grading.locate import find_autograder
 from coursekit.grading.questions import hidden_test_file, questions_for, written_for
-from coursekit.grading.results import CheckResult, QuestionResult, SubmissionResult
+from coursekit.grading.results import (
+    CheckResult,
+    QuestionResult,
+    SubmissionResult,
+    held_to_table,
+)
 from coursekit.grading.settings import DEFAULT, Settings
 from coursekit.grading.status import Status
 
@@ -76,6 +81,32 @@ def unreadable(path, assignment: str | None, message: str) -> SubmissionResult:
     return SubmissionResult(str(path), assignment, questions, error=message)
 
 
+def _unreadable_notebook(path: Path) -> str:
+    """Why ``path`` is not a notebook nbformat can read ("" when it is)."""
+    import nbformat
+
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any reason to refuse is reported
+        return f"notebook {path} could not be read ({type(exc).__name__}: {str(exc)[:300]})"
+    return ""
+
+
+def _symlink_in(path: Path, root: Path | None = None) -> Path | None:
+    """The first symbolic link on ``path`` (below ``root`` when given, else the file itself)."""
+    path = Path(os.path.abspath(path))
+    if root is None:
+        return path if path.is_symlink() else None
+    root = Path(os.path.abspath(root))
+    current = path
+    while True:
+        if current.is_symlink():
+            return current
+        if current == root or current.parent == current:
+            return None
+        current = current.parent
+
+
 def _settings(settings: Settings | None, timeout, memory_mb) -> Settings:
     return (settings or DEFAULT).with_(check_timeout=timeout, memory_mb=memory_mb)
 
@@ -119,9 +150,19 @@ def prepare(
     """The grader request for one submission, or a zero naming why it cannot be graded."""
     path = Path(path)
     settings = _settings(settings, timeout, memory_mb)
-    assignment = _assignment_of(path, assignment)
+    link = _symlink_in(path)
+    if link is not None:
+        return unreadable(path, assignment, f"submission {path} refused: {link} is a symbolic "
+                          "link (submissions must be plain files, never links)")  # fmt: skip
+    if public and settings.isolation == "enforce":
+        # The quick public checks are the student's own code, run for the student.
+        settings = settings.with_(isolation="none")
     if not path.is_file():
         return unreadable(path, assignment, f"submission {path} does not exist")
+    problem = _unreadable_notebook(path)
+    if problem:
+        return unreadable(path, assignment, problem)
+    assignment = _assignment_of(path, assignment)
     if assignment is None:
         return unreadable(
             path, None, f"could not tell which assignment {path.name} is; pass --assignment"
@@ -179,7 +220,8 @@ def parse_result(text: str, request: dict, path, assignment, log: str) -> Submis
     """The result line carrying the request's nonce, or a zero naming the failure."""
     for line in text.splitlines():
         if line.startswith(request["nonce"] + " "):
-            return SubmissionResult.from_dict(json.loads(line[len(request["nonce"]) + 1 :]))
+            data = json.loads(line[len(request["nonce"]) + 1 :])
+            return held_to_table(SubmissionResult.from_dict(data))
     return unreadable(path, assignment, f"the grader failed (please report): {log[-3000:]}")
 
 
@@ -237,6 +279,10 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
         path = Path(raw)
         if not path.exists():
             raise FileNotFoundError(f"submission {path} does not exist")
+        if path.is_symlink():
+            raise FileNotFoundError(
+                f"{path} is a symbolic link: submissions must be plain files and folders"
+            )
         if path.is_dir():
             notebooks = sorted(
                 p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
@@ -305,8 +351,9 @@ class _Worker:
                 line, self.buffer = self.buffer[:newline], self.buffer[newline + 1 :]
                 if line.startswith(prefix):
                     try:
-                        return SubmissionResult.from_dict(json.loads(line[len(prefix) :]))
-                    except ValueError:
+                        data = json.loads(line[len(prefix) :])
+                        return held_to_table(SubmissionResult.from_dict(data))
+                    except (ValueError, TypeError, KeyError):
                         continue
                 continue
             remaining = deadline - time.monotonic()

@@ -161,7 +161,7 @@ def student_session(request):
     assignment = config.getoption("--assignment") or infer_assignment(notebook, path)
     references = {q.name: q.reference for q in questions_for(assignment or "")}
     units = units_from_notebook(notebook, _kit_cells(config))
-    session = StudentSession(units, references, _settings(config))
+    session = StudentSession(units, references, _settings(config), assignment=assignment)
     config.stash[_SESSION] = session
     yield session
     session.close()

@@ -40,7 +40,7 @@ CSV_COLUMNS = [
     "score",
     "max_score",
 ]
-_EXTRA_COLUMNS = ["auto_score", "manual_score", "pending_points"]
+_EXTRA_COLUMNS = ["auto_score", "manual_score", "pending_points", "error", "isolation"]
 
 
 def _score_line(r: SubmissionResult) -> str:
@@ -60,6 +60,8 @@ def _text(results: list[SubmissionResult]) -> str:
         lines.append(f"{who}{r.submission} ({r.assignment}): {_score_line(r)}")
         if r.error:
             lines.append(f"  grading problem: {r.error}")
+        if r.isolation:
+            lines.append(f"  isolation: {r.isolation}")
         for q in r.questions:
             points = "  -" if q.points is None else f"{q.points:>4g}"
             lines.append(
@@ -86,6 +88,7 @@ def _json_one(r: SubmissionResult) -> dict:
         "auto_score": r.auto_score,
         "pending_points": r.pending_points,
         "error": r.error,
+        "isolation": r.isolation,
         "questions": [
             {
                 "name": q.name,
@@ -141,6 +144,8 @@ def _csv(results: list[SubmissionResult]) -> str:
             "auto_score": r.auto_score,
             "manual_score": manual,
             "pending_points": r.pending_points,
+            "error": r.error,
+            "isolation": r.isolation,
         }
         for q in r.questions:
             row[q.name] = "" if q.points is None else q.points
@@ -271,6 +276,8 @@ def markdown_summary(results: list[SubmissionResult], *, title: str | None = Non
         lines.append("")
         if r.error:
             lines += [f"**Grading problem:** {r.error}", ""]
+        if r.isolation:
+            lines += [f"Isolation of student code: {r.isolation}", ""]
         lines += ["| | question | check | points | |", "|---|---|---|---|---|"]
         for q in r.questions:
             if q.kind == "written":

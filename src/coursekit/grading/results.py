@@ -10,7 +10,21 @@ from dataclasses import asdict, dataclass, field
 
 from coursekit.grading.status import Status
 
-__all__ = ["CheckResult", "QuestionResult", "SubmissionResult"]
+__all__ = ["CheckResult", "QuestionResult", "SubmissionResult", "clean_text", "held_to_table"]
+
+import re
+
+# ANSI escape sequences (CSI, OSC, single-character escapes) and every other control
+# character but tab and newline: nothing a student's code prints may move a terminal's
+# cursor, recolour it or forge a line of a report.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text) -> str:
+    """``text`` without escape sequences and control characters (tabs and newlines kept)."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 @dataclass
@@ -119,6 +133,7 @@ class SubmissionResult:
     student_id: str = ""
     timestamp: str = ""
     error: str = ""  # set when grading itself could not run (not the student's fault)
+    isolation: str = ""  # the layers that shut student code in (coursekit.grading.sandbox)
 
     def __post_init__(self):
         self.questions = [
@@ -162,7 +177,55 @@ class SubmissionResult:
     def from_dict(cls, data: dict) -> SubmissionResult:
         fields = {
             k: data[k]
-            for k in ("submission", "assignment", "student_id", "timestamp", "error")
+            for k in ("submission", "assignment", "student_id", "timestamp", "error", "isolation")
             if k in data
         }
         return cls(questions=list(data.get("questions", [])), **fields)
+
+
+def held_to_table(result: SubmissionResult) -> SubmissionResult:
+    """``result`` as the question table allows it: what the parent reports.
+
+    Questions and checks the table does not list are dropped; every check's points
+    are clamped to ``[0, its maximum]`` (and to 0 unless it passed), each question's
+    points are the sum of its checks' and its maximum the table's; every text is
+    stripped of control characters (:func:`clean_text`). A result can therefore never
+    give more than the table's points, whatever produced it.
+    """
+    from coursekit.grading.questions import questions_for, written_for
+
+    table = {q.name: q for q in questions_for(result.assignment or "")}
+    written = {w.name: w for w in written_for(result.assignment or "")}
+    questions = []
+    for q in result.questions:
+        q.notes = [clean_text(n) for n in q.notes]
+        q.title = clean_text(q.title)
+        if q.kind == "written" and q.name in written:
+            maximum = float(written[q.name].points)
+            q.max_points = maximum
+            if q.points is not None:
+                q.points = min(max(float(q.points), 0.0), maximum)
+            questions.append(q)
+            continue
+        spec = table.get(q.name)
+        if spec is None or q.kind != "function":
+            continue
+        checks_spec = {c.name: c for c in spec.checks}
+        checks = []
+        for c in q.checks:
+            limit = checks_spec.get(c.name)
+            if limit is None:
+                continue
+            c.max_points = float(limit.points)
+            passed = Status(c.status) is Status.PASSED
+            c.points = min(max(float(c.points), 0.0), c.max_points) if passed else 0.0
+            c.feedback, c.title = clean_text(c.feedback), clean_text(limit.title)
+            checks.append(c)
+        q.checks = checks
+        q.points = float(sum(c.points for c in checks))
+        q.max_points = spec.points
+        questions.append(q)
+    result.questions = questions
+    result.error = clean_text(result.error)
+    result.isolation = clean_text(result.isolation)
+    return result

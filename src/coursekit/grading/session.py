@@ -54,23 +54,80 @@ def _drain(stream, keep: bytearray, cap: int) -> None:
 _ISOLATED = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
 
 
-def _student_env(workdir: str) -> dict:
+#: Variables that decide how numbers are computed: passed through to the student process so
+#: that it computes as the grader does (an OpenBLAS kernel chosen by OPENBLAS_CORETYPE in one
+#: process and not in the other gives float64 results that differ in the last bits).
+NUMERIC_VARIABLES = (
+    "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_VERBOSE", "GOTOBLAS_CORETYPE",
+    "MKL_CBWR", "MKL_DEBUG_CPU_TYPE", "MKL_ENABLE_INSTRUCTIONS", "NPY_DISABLE_CPU_FEATURES",
+    "COURSEKIT_NO_NUMBA", "NUMBA_DISABLE_JIT", "NUMBA_CPU_NAME", "NUMBA_CPU_FEATURES",
+    "NUMBA_OPT",
+)  # fmt: skip
+
+
+def student_environment(workdir: str) -> dict:
+    """The student process's environment, built from an allow-list.
+
+    No token and no variable the instructor set for other tools reaches student
+    code: only what Python and the numerical libraries need, the numeric
+    variables of :data:`NUMERIC_VARIABLES`, and where the course's data is.
+    """
     env = {
         "PYTHONHASHSEED": "0",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        # The real HOME keeps matplotlib's font cache (rebuilding it costs seconds).
-        "HOME": os.environ.get("HOME", workdir),
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": workdir,
         "TMPDIR": workdir,
+        "MPLCONFIGDIR": workdir,
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "TQDM_DISABLE": "1",
     }
-    for name in ("COURSEKIT_CACHE", "COURSEKIT_DATA", "COURSEKIT_OFFLINE"):
+    for name in NUMERIC_VARIABLES + ("COURSEKIT_CACHE", "COURSEKIT_DATA", "COURSEKIT_OFFLINE"):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
+
+
+_student_env = student_environment
+
+
+def _read_paths(kit: str | None) -> tuple[str, ...]:
+    """What the student process may read: the Python environment, the kit, the data."""
+    import site
+    import sysconfig
+
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    paths += [sysconfig.get_paths().get(k, "") for k in ("stdlib", "platstdlib", "purelib",
+                                                          "platlib")]  # fmt: skip
+    paths += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    paths.append(os.path.dirname(os.path.realpath(sys.executable)))
+    if kit:
+        paths.append(kit)
+    try:
+        from coursekit.data.dataset import cache_dir
+
+        paths.append(str(cache_dir()))
+    except Exception:  # noqa: BLE001 - no data cache: nothing to read
+        pass
+    if os.environ.get("COURSEKIT_DATA"):
+        paths.append(os.environ["COURSEKIT_DATA"])
+    repository = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    out = []
+    for path in paths:
+        if not path:
+            continue
+        real = os.path.realpath(path)
+        # Never the kit's own source tree or the repository around it (solutions, hidden
+        # tests): an editable install puts the venv inside the repository, so only the
+        # venv's own folders are listed, never a parent of the kit.
+        inside_kit = kit is None and real.startswith(os.path.dirname(os.path.dirname(__file__)))
+        if inside_kit or repository.startswith(real + os.sep) or real == repository:
+            continue
+        out.append(real)
+    return tuple(dict.fromkeys(out))
 
 
 class Zygote:
@@ -78,19 +135,59 @@ class Zygote:
 
     It imports the scientific stack once; every student process is then a fork
     of it, started in milliseconds instead of seconds. It never runs student code.
+
+    Parameters
+    ----------
+    assignment : str, optional
+        With isolation, the zygote imports the sandbox kit of this assignment
+        (:func:`coursekit.grading.withhold.sandbox_kit`), not the installed kit.
+    settings : Settings
+        ``isolation``, limits.
+
+    Raises
+    ------
+    IsolationUnavailable
+        When ``settings.isolation == "enforce"`` and the machine lacks the layers.
     """
 
-    def __init__(self):
+    def __init__(self, assignment: str | None = None, settings: Settings = DEFAULT):
+        from coursekit.grading import sandbox
+
         here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._home = tempfile.TemporaryDirectory(prefix="coursekit-zygote-")
+        isolate = settings.isolation != "none"
+        self.layers = sandbox.plan(trust=settings.isolation == "available") if isolate else None
+        env = student_environment(self._home.name)
+        kit = None
+        if isolate and assignment:
+            from coursekit.grading.withhold import sandbox_kit
+
+            kit = str(sandbox_kit(assignment))
+            env["PYTHONPATH"] = kit
+            env["NUMBA_CACHE_DIR"] = os.path.join(kit, "numba-cache")
+        policy = sandbox.Policy(
+            read_paths=_read_paths(kit),
+            memory_mb=settings.memory_mb,
+            max_processes=settings.max_processes,
+            scratch_mb=settings.scratch_mb,
+            file_size_mb=settings.file_size_mb,
+        )
+        self.isolation = sandbox.describe(self.layers)
+        config = {
+            "isolate": isolate,
+            "layers": self.layers.to_dict() if self.layers else None,
+            "policy": {k: getattr(policy, k) for k in ("read_paths", "memory_mb",
+                                                          "max_processes", "scratch_mb",
+                                                          "file_size_mb")},
+        }  # fmt: skip
         self.popen = subprocess.Popen(
             [sys.executable, *_ISOLATED, "-m", "coursekit.grading.student", "--zygote",
-             str(there.fileno())],
+             str(there.fileno()), json.dumps(config)],
             pass_fds=(there.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=_student_env(self._home.name),
+            env=env,
             cwd=self._home.name,
             start_new_session=True,
         )  # fmt: skip
@@ -125,21 +222,46 @@ class Zygote:
         self._home.cleanup()
 
 
-#: The zygote student processes come from, when a warm grader set one (else a fresh
-#: ``python -I`` per student process); and the tag of the submission being graded.
-ZYGOTE: Zygote | None = None
+#: Warm zygotes by assignment (each imports its assignment's sandbox kit), when a grader set
+#: ``WARM`` (else a fresh process per student, without isolation: in-process harnesses);
+#: and the tag of the submission being graded.
+ZYGOTES: dict[tuple, Zygote] = {}
+WARM = False
 SPAWN_TAG = ""
+
+
+def zygote_for(assignment: str | None, settings: Settings) -> Zygote:
+    """The warm zygote for ``assignment`` under ``settings``' isolation, started once."""
+    key = (assignment, settings.isolation, settings.memory_mb, settings.max_processes,
+           settings.scratch_mb, settings.file_size_mb)  # fmt: skip
+    if key not in ZYGOTES:
+        ZYGOTES[key] = Zygote(assignment, settings)
+    return ZYGOTES[key]
+
+
+def kill_spawned(tag: str) -> None:
+    """Kill every student process of every zygote spawned with ``tag``."""
+    for zygote in list(ZYGOTES.values()):
+        zygote.kill(tag)
+
+
+def close_zygotes() -> None:
+    for zygote in list(ZYGOTES.values()):
+        zygote.close()
+    ZYGOTES.clear()
 
 
 class _Process:
     """One running student process (it forks a worker per check)."""
 
-    def __init__(self, settings: Settings, workdir: str):
+    def __init__(self, settings: Settings, workdir: str, assignment: str | None = None):
         self.output = bytearray()
         self.worker_pid: int | None = None
         self.popen = None
-        if ZYGOTE is not None:
-            self.pid, self.cmd_write, self.result_read, out_read = ZYGOTE.spawn(workdir, SPAWN_TAG)
+        if WARM or settings.isolation != "none":
+            zygote = zygote_for(assignment, settings)
+            self.isolation = zygote.isolation
+            self.pid, self.cmd_write, self.result_read, out_read = zygote.spawn(workdir, SPAWN_TAG)
             self._pidfd = os.pidfd_open(self.pid)
             stream = os.fdopen(out_read, "rb")
         else:
@@ -159,6 +281,7 @@ class _Process:
             os.close(cmd_read)
             os.close(result_write)
             self.pid, self._pidfd, stream = self.popen.pid, None, self.popen.stdout
+            self.isolation = "none (student code ran without isolation: a local check)"
         threading.Thread(
             target=_drain, args=(stream, self.output, settings.output_cap), daemon=True
         ).start()
@@ -218,7 +341,11 @@ class StudentSession:
         units: list[CodeUnit],
         references: dict[str, str] | None = None,
         settings: Settings = DEFAULT,
+        assignment: str | None = None,
     ):
+        self.assignment = assignment
+        self.isolation = ""
+        self._seq = 0
         self.units = units
         self.references = dict(references or {})
         self.settings = settings
@@ -250,7 +377,8 @@ class StudentSession:
         """Start a student process and run the submission's statements in it."""
         settings = self.settings
         while True:
-            process = _Process(settings, self._workdir.name)
+            process = _Process(settings, self._workdir.name, self.assignment)
+            self.isolation = process.isolation
             process.send(
                 {
                     "op": "init",
@@ -440,19 +568,22 @@ class StudentSession:
         if self._question is None or process is None or process.worker_pid is None:
             raise RuntimeError("call student functions between begin_check and end_check")
         self.last_call = (name, args, kwargs)
+        self._seq += 1
         try:
-            process.send({"op": "call", "name": name, "args": args, "kwargs": kwargs})
+            process.send({"op": "call", "name": name, "args": args, "kwargs": kwargs,
+                          "seq": self._seq})  # fmt: skip
             reply = process.receive(self._deadline)
+            # A frame left over from an earlier call (or forged ahead of this one) is dropped.
+            while "worker_done" not in reply and reply.get("seq") != self._seq:
+                reply = process.receive(self._deadline)
         except messages.FrameTimeout:
-            try:
-                os.kill(process.worker_pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            # The whole student process goes (never a pid it reported: it could name another);
+            # the next check starts a new one.
+            self._lose_process()
             self._sticky = QuestionTimeout(
                 f"`{name}` did not finish within the time limit of "
                 f"{self.settings.check_timeout:g} s (an endless loop, or far too slow?)"
             )
-            self._finish_dead_worker(process)
             raise self._sticky from None
         except (OSError, EOFError, ValueError):
             self._lose_process()
@@ -483,15 +614,6 @@ class StudentSession:
                 float(reply.get("seconds") or 0.0),
             )
         return self._raise_failure(name, reply)
-
-    def _finish_dead_worker(self, process: _Process) -> None:
-        try:
-            message = process.receive(time.monotonic() + 5.0)
-            while "worker_done" not in message:  # a late reply from the killed worker
-                message = process.receive(time.monotonic() + 5.0)
-            process.worker_pid = None
-        except (messages.FrameTimeout, EOFError, ValueError):
-            self._lose_process()
 
     @staticmethod
     def _raise_failure(name: str, reply: dict):

@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
-__all__ = ["Settings", "DEFAULT"]
+__all__ = ["Settings", "DEFAULT", "ISOLATION_LEVELS"]
+
+#: Values of :attr:`Settings.isolation`.
+ISOLATION_LEVELS = ("enforce", "available", "none")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ class Settings:
         statements of the submission's own cells are skipped too (each skip costs a restart).
     file_size_mb : int
         Largest file the student's code may write, in MiB.
+    max_processes : int
+        Processes and threads the student's code may have at once (its whole tree).
+    scratch_mb : int
+        Size of the student's writable scratch folder, in MiB.
+    isolation : {"enforce", "available", "none"}
+        How student code is shut in (:mod:`coursekit.grading.sandbox`): ``"enforce"``
+        applies every layer the machine offers and refuses to grade with less than
+        (namespaces or Landlock) plus no network; ``"available"`` applies what there is
+        and never refuses (``--trust-submissions``); ``"none"`` applies nothing (a
+        student's own quick checks on their own machine).
     """
 
     check_timeout: float = 15.0
@@ -45,9 +58,19 @@ class Settings:
     output_cap: int = 20_000
     max_skipped_statements: int = 4
     file_size_mb: int = 64
+    max_processes: int = 64
+    scratch_mb: int = 256
+    isolation: str = "enforce"
 
     def __post_init__(self):
+        if self.isolation not in ISOLATION_LEVELS:
+            raise ValueError(
+                f"Settings.isolation must be one of {', '.join(ISOLATION_LEVELS)}; "
+                f"got {self.isolation!r}."
+            )
         for field in fields(self):
+            if field.name == "isolation":
+                continue
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(

@@ -1,4 +1,4 @@
-"""The student process: ``python -I -m coursekit.grading.student CMD_FD RESULT_FD``.
+"""The student process: ``python -m coursekit.grading.student CMD_FD RESULT_FD``.
 
 It runs only student code and never writes results: it answers the grader's
 commands (:mod:`coursekit.grading.messages`) over two inherited pipes. Life cycle:
@@ -31,6 +31,8 @@ from coursekit.grading import messages
 
 _armed: set[str] = set()
 _tripped: list[str] = []
+#: Whether this process entered the sandbox (:func:`coursekit.grading.sandbox.enter`).
+_SANDBOXED = False
 
 
 class ForbiddenCall(BaseException):
@@ -97,8 +99,12 @@ def _safe_str(exc: BaseException) -> str:
 
 
 def _describe(exc: BaseException, memory_mb: int) -> dict:
+    from coursekit._withheld import WithheldReference
+
     if _tripped or isinstance(exc, ForbiddenCall):
         return {"ok": False, "kind": "forbidden", "reference": (_tripped or [str(exc)])[0]}
+    if isinstance(exc, WithheldReference):
+        return {"ok": False, "kind": "forbidden", "reference": exc.reference}
     if isinstance(exc, NotImplementedError):
         return {"ok": False, "kind": "not-implemented"}
     message = _safe_str(exc)
@@ -195,9 +201,9 @@ def _serve_check(question: str, cmd_fd: int, result_fd: int, namespace: dict, me
             break
         try:
             reply = _call(namespace, request, memory_mb)
-            payload = messages.dumps(reply)
+            payload = messages.dumps(reply | {"seq": request.get("seq")})
         except BaseException as exc:  # noqa: BLE001 - e.g. a value that cannot be encoded
-            payload = messages.dumps(_describe(exc, memory_mb))
+            payload = messages.dumps(_describe(exc, memory_mb) | {"seq": request.get("seq")})
         messages.send_frame(result_fd, payload)
 
 
@@ -215,7 +221,8 @@ def serve(cmd_fd: int, result_fd: int) -> None:
         if request["op"] == "init":
             settings = Settings.from_json(request["settings"])
             memory_mb = settings.memory_mb
-            _set_limits(settings.memory_mb, settings.file_size_mb)
+            if not _SANDBOXED:  # inside the sandbox, sandbox.enter set them (and more)
+                _set_limits(settings.memory_mb, settings.file_size_mb)
             install_tripwires(request["references"])
             skip = {tuple(pair) for pair in request["skip"]}
             problems = _run_statements(request["units"], skip, result_fd, namespace)
@@ -274,26 +281,37 @@ def _find_thread_pools() -> None:
         pass
 
 
-def zygote(sock_fd: int) -> None:
-    """Fork warm student processes on request: ``python -I -m ... --zygote SOCKET_FD``.
+def zygote(sock_fd: int, config: dict | None = None) -> None:
+    """Fork warm student processes on request: ``python -m ... --zygote SOCKET_FD CONFIG``.
 
-    The zygote never runs student code. For each ``{"op": "spawn", "workdir", "tag"}``
-    it forks a student process (a new session, output to a pipe, working in
-    ``workdir``) and sends back ``{"pid"}`` with the grader's ends of its pipes
-    (command, result, output) as file descriptors; ``{"op": "kill", "tag"}`` kills
-    every process spawned with that tag.
+    The zygote never runs student code. ``CONFIG`` (JSON) holds the isolation
+    layers to apply and the :class:`~coursekit.grading.sandbox.Policy`. For each
+    ``{"op": "spawn", "workdir", "tag"}`` it forks a student process (a new
+    session, output to a pipe), which shuts itself in
+    (:func:`coursekit.grading.sandbox.enter`) before it reads a command, and
+    sends back ``{"pid"}`` with the grader's ends of its pipes (command, result,
+    output) as file descriptors; ``{"op": "kill", "tag"}`` kills every process
+    spawned with that tag, with everything they started.
     """
     import json
     import socket
 
+    from coursekit.grading import sandbox
+
+    config = config or {}
+    layers = sandbox.Layers.from_dict(config["layers"]) if config.get("layers") else None
+    policy = sandbox.Policy(**config.get("policy", {}))
+    isolate = bool(config.get("isolate"))
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+        except BaseException:  # noqa: BLE001 - a module whose functions are withheld
+            pass
     try:  # the compiled augmentation kernels, loaded once instead of in every student process
         importlib.import_module("coursekit.augment").warm_up()
-    except Exception:  # noqa: BLE001 - a cold start only costs time
+    except BaseException:  # noqa: BLE001 - a cold start only costs time (or they are withheld)
         pass
     _find_thread_pools()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
@@ -311,6 +329,7 @@ def zygote(sock_fd: int) -> None:
                         os.killpg(pid, signal.SIGKILL)
                     except (ProcessLookupError, PermissionError):
                         pass
+                    sandbox.remove_cgroups(pid)
                     spawned.pop(pid, None)
             sock.sendall(b"{}")
             continue
@@ -330,8 +349,20 @@ def zygote(sock_fd: int) -> None:
                 for fd in (sock_fd, cmd_write, result_read, out_read, out_write, devnull):
                     if fd not in keep:
                         os.close(fd)
-                os.chdir(request["workdir"])
-                os.environ["TMPDIR"] = request["workdir"]
+                spawned.clear()
+                workdir = request["workdir"]
+                os.chdir(workdir)
+                if isolate:
+                    try:
+                        sandbox.enter(layers, policy, workdir, str(request.get("tag", "")))
+                    except BaseException as exc:  # noqa: BLE001 - never run code unconfined
+                        os.write(2, f"the sandbox could not be set up: {exc!r}\n".encode())
+                        os._exit(sandbox.SETUP_FAILED)
+                    global _SANDBOXED
+                    _SANDBOXED = True
+                home = os.getcwd()
+                for name in ("TMPDIR", "HOME", "MPLCONFIGDIR"):
+                    os.environ[name] = home
                 serve(cmd_read, result_write)
             finally:
                 os._exit(0)
@@ -346,7 +377,9 @@ def zygote(sock_fd: int) -> None:
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--zygote":
-        zygote(int(argv[1]))
+        import json
+
+        zygote(int(argv[1]), json.loads(argv[2]) if len(argv) > 2 else None)
         return
     import numpy  # noqa: F401 - imported once here so that every worker starts warm
 
