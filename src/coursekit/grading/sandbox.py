@@ -541,7 +541,8 @@ def _private_view(paths: list[str], workdir: str, policy: Policy) -> None:
     os.makedirs(root + "/dev/shm", exist_ok=True)
     _mount("tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
            "size=64m,mode=1777")  # fmt: skip
-    os.symlink(SCRATCH, root + "/tmp")
+    if not os.path.lexists(root + "/tmp"):  # (a data cache under /tmp is bound there already)
+        os.symlink(SCRATCH, root + "/tmp")
     os.makedirs(root + "/proc", exist_ok=True)
     try:
         _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)

@@ -281,6 +281,27 @@ def _find_thread_pools() -> None:
         pass
 
 
+def _numba_cache_in_scratch() -> None:
+    """Inside the sandbox the kit's numba cache is read-only (a planted cache index would run
+    in the next grader): kernels the zygote did not compile are cached in the student's own
+    scratch folder instead, shared by its check workers and gone with it."""
+    caching = sys.modules.get("numba.core.caching")
+    if caching is None:
+        return
+    import numba
+
+    numba.config.CACHE_DIR = os.path.join(os.getcwd(), ".numba-cache")
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("coursekit.") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if hasattr(value, "py_func") and hasattr(value, "_cache"):
+                try:
+                    value._cache = caching.FunctionCache(value.py_func)
+                except Exception:  # noqa: BLE001 - no cache at all: compiled in memory
+                    value._cache = caching.NullCache()
+
+
 def zygote(sock_fd: int, config: dict | None = None) -> None:
     """Fork warm student processes on request: ``python -m ... --zygote SOCKET_FD CONFIG``.
 
@@ -360,6 +381,7 @@ def zygote(sock_fd: int, config: dict | None = None) -> None:
                         os._exit(sandbox.SETUP_FAILED)
                     global _SANDBOXED
                     _SANDBOXED = True
+                    _numba_cache_in_scratch()
                 home = os.getcwd()
                 for name in ("TMPDIR", "HOME", "MPLCONFIGDIR"):
                     os.environ[name] = home

@@ -48,7 +48,8 @@ ALLOWED = {
 
 #: Generic modules (input validation, progress bars, thread pools) that stay whole: they hold
 #: no answer, and most of the kit needs them.
-GENERIC = ("coursekit._validation", "coursekit._progress", "coursekit.features._threads")
+GENERIC = ("coursekit._validation", "coursekit._progress", "coursekit.features._threads",
+           "coursekit.augment._accel", "coursekit.augment._kernels")  # fmt: skip
 
 #: Modules left out of the sandbox altogether (instructor tools, the grader's side).
 LEFT_OUT = ("coursekit.demo", "coursekit.cli", "coursekit.__main__", "coursekit.classroom",
