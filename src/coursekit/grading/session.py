@@ -114,17 +114,18 @@ def _read_paths(kit: str | None) -> tuple[str, ...]:
         pass
     if os.environ.get("COURSEKIT_DATA"):
         paths.append(os.environ["COURSEKIT_DATA"])
-    repository = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    package = os.path.realpath(os.path.join(os.path.dirname(__file__), ".."))
+    if kit is None:  # no assignment named (a direct StudentSession): the installed package
+        paths.append(package)
+    forbidden = os.path.dirname(package)  # src/ (or site-packages): never the folders around it
     out = []
     for path in paths:
         if not path:
             continue
         real = os.path.realpath(path)
-        # Never the kit's own source tree or the repository around it (solutions, hidden
-        # tests): an editable install puts the venv inside the repository, so only the
-        # venv's own folders are listed, never a parent of the kit.
-        inside_kit = kit is None and real.startswith(os.path.dirname(os.path.dirname(__file__)))
-        if inside_kit or repository.startswith(real + os.sep) or real == repository:
+        # An editable install puts the venv inside the repository: the venv's own folders
+        # are listed, never a folder holding the repository (solutions, hidden tests).
+        if forbidden.startswith(real + os.sep) or real == forbidden:
             continue
         out.append(real)
     return tuple(dict.fromkeys(out))

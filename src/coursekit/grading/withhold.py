@@ -333,8 +333,10 @@ def _digest(package_dir: Path, assignment: str) -> str:
 
 def default_cache() -> Path:
     """Instructor-side folder of the sandbox kits: ``$COURSEKIT_SANDBOX_CACHE`` or ~/.cache."""
+    # Beside the data cache, never inside it: the data cache is readable in every sandbox,
+    # and another assignment's kit holds this assignment's references.
     base = os.environ.get("COURSEKIT_SANDBOX_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coursekit", "sandbox"
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coursekit-sandbox"
     )
     return Path(base)
 
