@@ -12,13 +12,13 @@ colour    adjust_brightness, adjust_contrast, adjust_gamma, adjust_saturation,
           adjust_hue, colour_constancy
 filters   gaussian_blur, add_noise
 pipeline  Step, Pipeline, default_pipeline, augment_dataset
+warmup    warm_up
 
 The hot loops run as numba-compiled kernels when numba is installed (set
 ``COURSEKIT_NO_NUMBA=1`` for the numpy code, which gives the same results);
 ``warm_up()`` compiles or loads them all at once.
 """
 
-from coursekit.augment._accel import warm_up
 from coursekit.augment.colour import (
     adjust_brightness,
     adjust_contrast,
@@ -37,6 +37,7 @@ from coursekit.augment.pipeline import (
     augment_dataset,
     default_pipeline,
 )
+from coursekit.augment.warmup import warm_up
 
 __all__ = [
     "resize_image",

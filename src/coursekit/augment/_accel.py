@@ -15,8 +15,13 @@ Cost of compiling. The kernels are compiled for this machine's CPU on first use
 by numba's cache: in the package's ``__pycache__`` folders, or the user's cache
 folder when those are read-only, or ``$NUMBA_CACHE_DIR``. A new Python process
 then loads them from the cache (milliseconds each) after numba's own start-up
-(about half a second of CPU, once per process). :func:`warm_up` does all of it
-at once, e.g. before forking workers.
+(about half a second of CPU, once per process). :func:`coursekit.augment.warm_up`
+does all of it at once, e.g. before forking workers.
+
+Layers. This module sits at the bottom of :mod:`coursekit.augment`: the public
+modules (``geometry``, ``colour``, ``filters``) import it for the kernels, and it
+imports none of them. The warm-up, which runs those public functions once, lives
+above them all in :mod:`coursekit.augment.warmup`.
 """
 
 from __future__ import annotations
@@ -24,12 +29,9 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 import warnings
 
-import numpy as np
-
-__all__ = ["ENV_VARIABLE", "kernels", "enabled", "numpy_only", "warm_up"]
+__all__ = ["ENV_VARIABLE", "disabled_by_environment", "kernels", "enabled", "numpy_only"]
 
 #: Set this environment variable to ``1`` to use the numpy code instead of numba's.
 ENV_VARIABLE = "COURSEKIT_NO_NUMBA"
@@ -48,12 +50,13 @@ class Kernels:
                 setattr(self, name, getattr(module, name))
 
 
-def _disabled_by_environment() -> bool:
+def disabled_by_environment() -> bool:
+    """True if ``COURSEKIT_NO_NUMBA=1`` asks for the numpy code."""
     return os.environ.get(ENV_VARIABLE, "").strip() == "1"
 
 
 def _load():
-    if _disabled_by_environment():
+    if disabled_by_environment():
         return None
     try:
         import numba  # noqa: F401
@@ -92,7 +95,15 @@ def kernels():
 
 
 def enabled() -> bool:
-    """True if the compiled kernels are used in this process."""
+    """True if the compiled kernels are used in this process.
+
+    Examples
+    --------
+    >>> from coursekit.augment import _accel
+    >>> with _accel.numpy_only():
+    ...     _accel.enabled()
+    False
+    """
     return kernels() is not None
 
 
@@ -111,64 +122,3 @@ def numpy_only():
         yield
     finally:
         _kernels = saved
-
-
-def warm_up(verbose=False) -> bool:
-    """Compile or load every compiled augmentation kernel now, instead of on first use.
-
-    Compiles the kernels for this machine if numba's cache does not hold them
-    yet (seconds, once per machine), else loads them (after numba's start-up,
-    about a second once per process), and runs the probes that check the
-    compiled rotation and blur against scikit-image and scipy. Call it in a
-    process that forks workers (e.g. a grader) so that the workers inherit the
-    compiled code; elsewhere the first call of each function does the same work
-    for its own kernels.
-
-    Parameters
-    ----------
-    verbose : bool, optional
-        If True, print one line saying which code runs and how many seconds
-        the warm-up took.
-
-    Returns
-    -------
-    bool
-        True if the compiled (numba) kernels are in use; False if the numpy code
-        runs (numba cannot be imported, or ``COURSEKIT_NO_NUMBA=1``).
-
-    Examples
-    --------
-    >>> from coursekit.augment import warm_up
-    >>> warm_up() in (True, False)
-    True
-    """
-    start = time.perf_counter()
-    ready = _warm_up()
-    if verbose:
-        seconds = time.perf_counter() - start
-        if ready:
-            print(f"coursekit.augment: compiled kernels ready in {seconds:.1f} s (numba).")
-        else:
-            reason = f"{ENV_VARIABLE}=1" if _disabled_by_environment() else "numba not in use"
-            print(f"coursekit.augment: numpy code in use ({reason}).")
-    return ready
-
-
-def _warm_up() -> bool:
-    if kernels() is None:
-        return False
-    from coursekit.augment import colour, filters, geometry
-
-    rgb = np.random.default_rng(0).integers(0, 256, size=(6, 7, 3), dtype=np.uint8)
-    grey = np.ascontiguousarray(rgb[..., 0])
-    for image in (rgb, grey, rgb / 255.0, grey / 255.0):
-        geometry.rotate(image, 30.0)  # the probe: uint8 and float64 kernels
-        geometry.flip(image, "horizontal")
-        geometry.rotate90(image, 1)
-        colour.adjust_contrast(image, 1.1)
-    colour.adjust_brightness(rgb, 1.2)
-    colour.adjust_saturation(rgb, 1.2)
-    colour.adjust_hue(rgb, 0.05)
-    filters.gaussian_blur(rgb, 1.0)  # the probe
-    filters.add_noise(rgb, 0.02)
-    return True

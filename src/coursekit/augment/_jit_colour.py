@@ -1,9 +1,14 @@
-"""Compiled uint8 saturation and hue (not graded references; see ``_colour_uint8``).
+"""Compiled uint8 brightness, saturation and hue.
 
-Both kernels read a C-ordered uint8 RGB image as a 1-d array (three values per
-pixel), compute the float formulas of :mod:`coursekit.augment.colour` on the
-0..255 scale in float64 for each pixel, and round half up (``x + 0.5``, then
+The saturation and hue kernels (not graded references; see ``_colour_uint8``)
+read a C-ordered uint8 RGB image as a 1-d array (three values per pixel),
+compute the float formulas of :mod:`coursekit.augment.colour` on the 0..255
+scale in float64 for each pixel, and round half up (``x + 0.5``, then
 truncated, after clipping to 0..255).
+
+The brightness kernel (a graded function: the same bits as its look-up table)
+multiplies instead of looking up, and only after checking that the
+multiplication gives the table's value for each of the 256 levels.
 """
 
 from __future__ import annotations
@@ -12,7 +17,45 @@ import numpy as np
 
 from coursekit.augment._jit import U, jit
 
-__all__ = ["saturate_uint8", "turn_hue_uint8"]
+__all__ = ["scale_uint8", "saturate_uint8", "turn_hue_uint8"]
+
+
+@jit
+def _scaled(value, factor):
+    """``min(rint(value * factor), 255)`` in float32 (``factor`` float32 in [0, 255])."""
+    return min(np.int32(np.rint(np.float32(value) * factor)), 255)
+
+
+@jit
+def scale_uint8(flat, factor, table, out):
+    """``out = table[flat]`` for a table that multiplies by ``factor``, without looking up.
+
+    A byte look-up cannot be vectorised; a multiplication in float32 can (eight
+    or more values per instruction, about three times faster). The kernel first
+    computes the multiplication for every level 0..255: only if each equals
+    ``table[level]`` does it fill ``out``, so that ``out`` is exactly
+    ``table[flat]``; else it writes nothing and returns False.
+
+    Parameters
+    ----------
+    flat : 1-d ndarray of uint8
+    factor : float
+        In [0, 255] (the products then stay finite and within int32).
+    table : (256,) ndarray of uint8
+    out : 1-d ndarray of uint8, the size of ``flat``
+
+    Returns
+    -------
+    bool
+        True if ``out`` was filled.
+    """
+    f = np.float32(factor)
+    for level in range(256):
+        if _scaled(level, f) != table[level]:
+            return False
+    for i in range(flat.size):
+        out[U(i)] = _scaled(flat[U(i)], f)
+    return True
 
 
 @jit

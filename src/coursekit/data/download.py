@@ -1,4 +1,9 @@
-"""Download HAM10000 from Harvard Dataverse, all of it (pooch) or a subset (range requests)."""
+"""Download HAM10000 from Harvard Dataverse, all of it (pooch) or a subset (range requests).
+
+The top of the download modules: :func:`download_ham10000` chooses between the full
+download (here) and a subset (:mod:`~coursekit.data.subset`); both fetch whole files
+with :mod:`~coursekit.data.fetch`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,11 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-import pooch
-
 from .errors import DownloadError
+from .fetch import BY_HAND, fetch_file
 from .images import _image_id
 from .loader import check_n_per_class
+from .subset import SUBSET_MANIFEST, SUBSET_METADATA, download_subset
 
 __all__ = ["DATAVERSE_URL", "DATAVERSE_FILES", "KNOWN_HASHES", "COMPLETE_MARKER",
            "download_ham10000"]  # fmt: skip
@@ -32,12 +37,6 @@ DATAVERSE_FILES = {
 KNOWN_HASHES = {name: None for name in DATAVERSE_FILES}
 #: Written last, when every file is downloaded and unpacked.
 COMPLETE_MARKER = ".coursekit-download-complete"
-_DOI_PAGE = "https://doi.org/10.7910/DVN/DBW86T"
-_BY_HAND = (
-    f"Download HAM10000_images_part_1.zip, HAM10000_images_part_2.zip and HAM10000_metadata "
-    f"by hand from {_DOI_PAGE}, unzip both into one folder beside the metadata file, and point "
-    "the COURSEKIT_DATA environment variable at that folder."
-)
 
 
 def _check_reachable(base_url: str, timeout: float) -> None:
@@ -50,22 +49,8 @@ def _check_reachable(base_url: str, timeout: float) -> None:
             pass
     except OSError as exc:
         raise DownloadError(
-            f"Cannot reach {base_url} ({exc}); are you offline? {_BY_HAND}"
+            f"Cannot reach {base_url} ({exc}); are you offline? {BY_HAND}"
         ) from exc
-
-
-def _fetch(url, name, known_hash, folder, progress, timeout) -> Path:
-    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
-    try:
-        return Path(pooch.retrieve(url, known_hash=known_hash, fname=name, path=folder,
-                                   downloader=downloader))  # fmt: skip
-    except ValueError as exc:  # pooch: hash mismatch (the bad file is not kept)
-        raise DownloadError(
-            f"{name} from {url} does not match its known checksum ({exc}). The download was "
-            "discarded; run again, or " + _BY_HAND[0].lower() + _BY_HAND[1:]
-        ) from exc
-    except Exception as exc:  # requests' connection, timeout and HTTP errors
-        raise DownloadError(f"Downloading {name} from {url} failed: {exc}. {_BY_HAND}") from exc
 
 
 def _extract(archive: Path, folder: Path) -> int:
@@ -88,7 +73,7 @@ def _extract(archive: Path, folder: Path) -> int:
         archive.unlink(missing_ok=True)
         raise DownloadError(
             f"{archive.name} is not a valid zip archive ({exc}); it was deleted. Run the "
-            f"download again, or: {_BY_HAND}"
+            f"download again, or: {BY_HAND}"
         ) from exc
     if count == 0:
         shutil.rmtree(partial, ignore_errors=True)
@@ -189,16 +174,15 @@ def download_ham10000(dest, base_url=None, progress=True, known_hashes=None, tim
     hashes = {**KNOWN_HASHES, **(known_hashes or {})}
     _check_reachable(base_url, timeout)
     if per_class is not None:
-        from .subset import download_subset
-
-        return download_subset(dest, per_class, random_state, base_url, DATAVERSE_FILES, hashes,
+        done = download_subset(dest, per_class, random_state, base_url, DATAVERSE_FILES, hashes,
                                progress, timeout)  # fmt: skip
+        if done is not None:
+            return done
+        # The server ignores range requests: the full download, reusing the zip it sent.
     return _download_all(dest, base_url, hashes, progress, timeout)
 
 
 def _download_all(dest: Path, base_url: str, hashes: dict, progress: bool, timeout: float) -> Path:
-    from .subset import SUBSET_MANIFEST, SUBSET_METADATA
-
     subset = (dest / SUBSET_MANIFEST).is_file()  # image folders may be incomplete
     downloads = dest / ".downloads"
     downloads.mkdir(parents=True, exist_ok=True)
@@ -208,11 +192,11 @@ def _download_all(dest: Path, base_url: str, hashes: dict, progress: bool, timeo
             folder = dest / name.removesuffix(".zip")
             if folder.is_dir() and not subset:
                 continue  # unpacked by an earlier run
-            archive = _fetch(url, name, hashes.get(name), downloads, progress, timeout)
+            archive = fetch_file(url, name, hashes.get(name), downloads, progress, timeout)
             _extract(archive, folder)
             archive.unlink()
         elif not (dest / name).is_file():
-            fetched = _fetch(url, name, hashes.get(name), downloads, progress, timeout)
+            fetched = fetch_file(url, name, hashes.get(name), downloads, progress, timeout)
             os.replace(fetched, dest / name)
     shutil.rmtree(downloads, ignore_errors=True)
     if subset:  # the subset's table would hide the full one

@@ -24,6 +24,7 @@ from PIL import Image
 
 from .._progress import _in_notebook, progress_bar
 from .errors import DownloadError
+from .fetch import fetch_file
 from .images import _image_id, find_images
 from .loader import select_rows
 from .metadata import _sniff_separator, load_metadata
@@ -53,12 +54,10 @@ def _say(message: str) -> None:
 
 def _full_metadata(dest: Path, url: str, known_hash, progress: bool, timeout: float):
     """Return (path of the full metadata table, bytes downloaded for it now)."""
-    from .download import _fetch
-
     for path in (dest / METADATA_NAME, dest / ".downloads" / METADATA_NAME):
         if path.is_file():
             return path, 0
-    path = _fetch(url, METADATA_NAME, known_hash, dest / ".downloads", progress, timeout)
+    path = fetch_file(url, METADATA_NAME, known_hash, dest / ".downloads", progress, timeout)
     return path, path.stat().st_size
 
 
@@ -125,9 +124,12 @@ def _save_whole_response(error: RangesNotSupported, target: Path, progress: bool
     os.replace(partial, target)
 
 
-def _fall_back(error, name, dest, base_url, progress, known_hashes, timeout) -> Path:
-    from .download import download_ham10000
+def _keep_for_the_full_download(error, name, dest, progress) -> None:
+    """Say that the server ignores range requests; save the whole zip it sent instead.
 
+    The full download that follows (:func:`coursekit.data.download_ham10000`)
+    finds the zip in ``dest/.downloads`` and does not ask for it again.
+    """
     size = f"the whole {_megabytes(error.length)} file" if error.length else "the whole file"
     warnings.warn(
         f"{error.url} ignores HTTP range requests (it answered {error.response.status} with "
@@ -135,13 +137,11 @@ def _fall_back(error, name, dest, base_url, progress, known_hashes, timeout) -> 
         "zips. Falling back to the full download of HAM10000 (about 2.6 GB, all 10,015 "
         f"images); this answer is saved as {name} rather than asked for again. Interrupt it "
         "(Ctrl-C) to stop: running the same command again continues where it stopped.",
-        stacklevel=4,
+        stacklevel=4,  # download_ham10000's caller
     )
     downloads = dest / ".downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     _save_whole_response(error, downloads / name, progress)
-    return download_ham10000(dest, base_url=base_url, progress=progress,
-                             known_hashes=known_hashes, timeout=timeout)  # fmt: skip
 
 
 def _write_metadata(source: Path, dest: Path, ids: set) -> int:
@@ -164,7 +164,7 @@ def _write_manifest(dest: Path, **fields) -> None:
 
 
 def download_subset(dest, per_class, random_state, base_url, files, hashes, progress,
-                    timeout) -> Path:  # fmt: skip
+                    timeout) -> Path | None:  # fmt: skip
     """Fill ``dest`` with ``per_class`` images per diagnosis; see ``download_ham10000``.
 
     ``per_class`` and ``base_url`` are checked by the caller; ``files`` maps
@@ -172,6 +172,10 @@ def download_subset(dest, per_class, random_state, base_url, files, hashes, prog
     ``"sha256:..."`` or None (only the metadata table is checked: range
     requests never see a whole zip, so images are checked by CRC-32 and by
     decoding them).
+
+    Returns ``dest``; or None when the server ignores range requests: then,
+    after a ``UserWarning`` saying so, the whole zip it sent is saved in
+    ``dest/.downloads`` for the caller's full download to reuse.
     """
     dest = Path(dest)
     url_of = {name: f"{base_url}/api/access/datafile/{i}" for name, i in files.items()}
@@ -183,7 +187,8 @@ def download_subset(dest, per_class, random_state, base_url, files, hashes, prog
         try:
             archives[name] = RemoteZip(url_of[name], timeout=timeout)
         except RangesNotSupported as error:
-            return _fall_back(error, name, dest, base_url, progress, hashes, timeout)
+            _keep_for_the_full_download(error, name, dest, progress)
+            return None
     in_zips = {}  # image id -> (archive name, member)
     for name, archive in archives.items():
         for member in archive.members.values():

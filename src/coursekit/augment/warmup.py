@@ -1,0 +1,77 @@
+"""Compile or load every augmentation kernel at once: :func:`warm_up`.
+
+It runs the public functions of :mod:`~coursekit.augment.geometry`,
+:mod:`~coursekit.augment.colour` and :mod:`~coursekit.augment.filters` once on a
+small image, so it sits above them; they reach the kernels through
+:mod:`coursekit.augment._accel`, the bottom layer, which imports none of them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from coursekit.augment import _accel, colour, filters, geometry
+
+__all__ = ["warm_up"]
+
+
+def warm_up(verbose=False) -> bool:
+    """Compile or load every compiled augmentation kernel now, instead of on first use.
+
+    Compiles the kernels for this machine if numba's cache does not hold them
+    yet (seconds, once per machine), else loads them (after numba's start-up,
+    about a second once per process), and runs the probes that check the
+    compiled rotation and blur against scikit-image and scipy. Call it in a
+    process that forks workers (e.g. a grader) so that the workers inherit the
+    compiled code; elsewhere the first call of each function does the same work
+    for its own kernels.
+
+    Parameters
+    ----------
+    verbose : bool, optional
+        If True, print one line saying which code runs and how many seconds
+        the warm-up took.
+
+    Returns
+    -------
+    bool
+        True if the compiled (numba) kernels are in use; False if the numpy code
+        runs (numba cannot be imported, or ``COURSEKIT_NO_NUMBA=1``).
+
+    Examples
+    --------
+    >>> from coursekit.augment import warm_up
+    >>> warm_up() in (True, False)
+    True
+    """
+    start = time.perf_counter()
+    ready = _warm_up()
+    if verbose:
+        seconds = time.perf_counter() - start
+        if ready:
+            print(f"coursekit.augment: compiled kernels ready in {seconds:.1f} s (numba).")
+        else:
+            disabled = _accel.disabled_by_environment()
+            reason = f"{_accel.ENV_VARIABLE}=1" if disabled else "numba not in use"
+            print(f"coursekit.augment: numpy code in use ({reason}).")
+    return ready
+
+
+def _warm_up() -> bool:
+    if _accel.kernels() is None:
+        return False
+    rgb = np.random.default_rng(0).integers(0, 256, size=(6, 7, 3), dtype=np.uint8)
+    grey = np.ascontiguousarray(rgb[..., 0])
+    for image in (rgb, grey, rgb / 255.0, grey / 255.0):
+        geometry.rotate(image, 30.0)  # the probe: uint8 and float64 kernels
+        geometry.flip(image, "horizontal")
+        geometry.rotate90(image, 1)
+        colour.adjust_contrast(image, 1.1)
+    colour.adjust_brightness(rgb, 1.2)
+    colour.adjust_saturation(rgb, 1.2)
+    colour.adjust_hue(rgb, 0.05)
+    filters.gaussian_blur(rgb, 1.0)  # the probe
+    filters.add_noise(rgb, 0.02)
+    return True
