@@ -25,11 +25,42 @@ __all__ = [
     "same_partition",
     "label_mapping",
     "ROUNDING_SLACK",
+    "FLOAT_RTOL",
+    "FLOAT_ATOL",
+    "HALF_SLACK",
+    "CHAIN_SHARE",
+    "computed_close",
+    "first_difference",
+    "confirmed_cause",
 ]
 
 #: How far a uint8 result may be from the exact (unrounded) value: rounding to the
 #: nearest integer moves a value by at most 0.5; the rest allows for float error.
 ROUNDING_SLACK = 0.5 + 1e-6
+
+# What is compared exactly and what with a tolerance, the same in the quick checks and the
+# hidden tests, so that the grade does not depend on the machine (BLAS kernel, numba or not):
+#
+# * exact by construction: pixels moved, not computed (quarter turns, flips, the originals in an
+#   augmented batch), integers (labels, positions, counts) and the student's own two calls
+#   with the same arguments (same process, same machine);
+# * float results of a computation: within FLOAT_RTOL relative plus FLOAT_ATOL absolute of the
+#   grader's value (another BLAS kernel changes the last bits: about 3e-16), or within a
+#   looser tolerance that the check's docstring states (1e-6 for images on the [0, 1] scale);
+# * uint8 results: the exact value rounded to the nearest integer; a value may be one grey
+#   level off only where the exact value lies within HALF_SLACK of .5 (ROUNDING_SLACK);
+# * uint8 results of a chain of rounded steps (the augmentation pipeline), where the exact
+#   value is not at hand: every value within one grey level, and at most CHAIN_SHARE of them
+#   (at least one value) off by one.
+
+#: Relative tolerance of float results that are computed, not moved.
+FLOAT_RTOL = 1e-9
+#: Absolute tolerance added to :data:`FLOAT_RTOL`.
+FLOAT_ATOL = 1e-12
+#: How close to .5 an exact value must be for either neighbour to count as its rounding.
+HALF_SLACK = 1e-6
+#: Share of the values of a chain of rounded uint8 steps that may be one grey level off.
+CHAIN_SHARE = 0.01
 
 _SMALL = 24  # arrays with at most this many values (and 2 dimensions) are shown whole
 
@@ -406,3 +437,75 @@ def label_mapping(got, expected) -> dict:
         e.item(): g.item()
         for e, g in zip(np.asarray(expected).ravel(), np.asarray(got).ravel(), strict=True)
     }
+
+
+# -- computed values on any machine ----------------------------------------------------------
+def computed_close(got, expected) -> bool:
+    """True when ``got`` equals ``expected`` up to the machine's last bits.
+
+    Floats within :data:`FLOAT_RTOL` relative plus :data:`FLOAT_ATOL` absolute (NaN where
+    NaN); integers (uint8 images from a chain of rounded steps) within one, and at most
+    :data:`CHAIN_SHARE` of the values (at least one) off by one; shape and dtype the same.
+    """
+    if not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
+        return False
+    if got.shape != expected.shape or got.dtype != expected.dtype:
+        return False
+    if expected.dtype.kind in "fc":
+        return bool(np.allclose(got, expected, rtol=FLOAT_RTOL, atol=FLOAT_ATOL, equal_nan=True))
+    if expected.dtype.kind not in "iu":
+        return bool(np.array_equal(got, expected))
+    off = np.abs(got.astype(np.int64) - expected.astype(np.int64))
+    return bool(off.max(initial=0) <= 1 and (off > 0).sum() <= max(1, CHAIN_SHARE * off.size))
+
+
+def first_difference(got, expected) -> str | None:
+    """Where two arrays first differ and both values there, or None when they are equal."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return f"the shapes differ: expected {expected.shape}, got {got.shape}"
+    if expected.dtype.kind in "fc" and got.dtype.kind in "fc":
+        differ = ~np.isclose(got, expected, rtol=FLOAT_RTOL, atol=FLOAT_ATOL, equal_nan=True)
+    else:
+        differ = got != expected
+    if not differ.any():
+        return None
+    position = tuple(int(i) for i in np.argwhere(differ)[0])
+    return (
+        f"first difference at {list(position)}: expected {format_number(expected[position])}, "
+        f"got {format_number(got[position])} ({int(differ.sum())} of {differ.size} values "
+        "differ)"
+    )
+
+
+def confirmed_cause(got, variants: dict, matches) -> str | None:
+    """The one mistaken variant that reproduces ``got``, or None.
+
+    Parameters
+    ----------
+    got : object
+        The student's answer.
+    variants : dict
+        ``{hint: thunk}``: each thunk computes what one mistaken variant of the reference
+        returns on the same input (it may raise: then it does not match).
+    matches : callable
+        ``matches(got, variant_value) -> bool``.
+
+    Returns
+    -------
+    str or None
+        The hint of the only variant whose answer matches ``got``; None when none or more
+        than one match (a hint names a cause only when the input tells it apart).
+    """
+    fits = []
+    for hint, thunk in variants.items():
+        try:
+            value = thunk()
+        except Exception:  # noqa: BLE001 - a variant that cannot run on this input
+            continue
+        try:
+            if matches(got, value):
+                fits.append(hint)
+        except Exception:  # noqa: BLE001 - an answer of another shape
+            continue
+    return fits[0] if len(fits) == 1 else None
