@@ -12,7 +12,14 @@ import numpy as np
 import skimage.transform
 
 from coursekit.checks._registry import contract
-from coursekit.checks.compare import check_image, check_new_array, expect_raises
+from coursekit.checks.compare import (
+    LEFT_OUT,
+    check_image,
+    check_new_array,
+    expect_raises,
+    given,
+    or_default,
+)
 from coursekit.checks.inputs import random_image, value_scale
 
 __all__ = [
@@ -55,12 +62,12 @@ _ROT90_HINT = (
         {"image": random_image(3, (2, 3), np.uint8), "k": 7},
     ],
 )
-def rotate90_quarter_turns(rotate90, image, k):
-    """``rotate90(image, k)`` equals ``np.rot90(image, k)`` exactly."""
-    got = rotate90(image, k)
+def rotate90_quarter_turns(rotate90, image, k=LEFT_OUT):
+    """``rotate90(image, k)`` equals ``np.rot90(image, k)`` exactly (k left out: 1)."""
+    got = rotate90(image, **given(k=k))
     check_image(
         got,
-        np.rot90(image, k, axes=(0, 1)).astype(np.float64),
+        np.rot90(image, or_default(k, 1), axes=(0, 1)).astype(np.float64),
         {"image": image, "k": k},
         dtype=image.dtype,
         float_tol=0.0,
@@ -130,14 +137,14 @@ def interior_mask(shape_in, shape_out, angle, margin=1.0) -> np.ndarray:
         {"image": random_image(7, (2, 5), np.uint8), "angle": 540, "mode": "edge", "resize": False},
     ],
 )  # fmt: skip
-def rotate_quarter_turns(rotate, image, angle, mode="reflect", resize=False):
+def rotate_quarter_turns(rotate, image, angle, mode=LEFT_OUT, resize=LEFT_OUT):
     """Multiples of 90 degrees are exact quarter turns, whatever ``mode`` and ``resize``.
 
     Whether the result is a new array is not checked here: a rotate that delegates quarter
     turns to the student's rotate90, as the notebook suggests, would pay twice for a rotate90
     that returns a view (rotate90's own new_array check charges it once).
     """
-    got = rotate(image, angle, mode=mode, resize=resize)
+    got = rotate(image, angle, **given(mode=mode, resize=resize))
     check_image(
         got,
         np.rot90(image, int(round(angle / 90)), axes=(0, 1)).astype(np.float64),
@@ -183,10 +190,11 @@ def rotate_any_angle(rotate, image, angle, mode="reflect"):
         for mode in MODES
     ],
 )
-def rotate_mode(rotate, image, angle, mode):
-    """The corners uncovered by the rotation are filled as ``mode`` says."""
+def rotate_mode(rotate, image, angle, mode=LEFT_OUT):
+    """The corners uncovered by the rotation are filled as ``mode`` says (left out: reflect)."""
     inputs = {"image": image, "angle": angle, "mode": mode}
-    got = rotate(image, angle, mode=mode)
+    got = rotate(image, angle, **given(mode=mode))
+    mode = or_default(mode, "reflect")
     check_image(
         got,
         _rotated(image, angle, mode, False),

@@ -8,12 +8,22 @@ without its seed), so a method that is ignored or set up differently shows.
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
 
 from coursekit.checks._registry import contract
-from coursekit.checks.compare import array_problem, describe, fail, format_number, same_partition
+from coursekit.checks.compare import (
+    LEFT_OUT,
+    array_problem,
+    describe,
+    fail,
+    format_number,
+    given,
+    or_default,
+    same_partition,
+)
 from coursekit.checks.inputs import random_image
 
 __all__ = [
@@ -171,12 +181,12 @@ def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_H
         {"image": random_image(2, (3, 3, 3)), "bins": 8},
     ],
 )
-def histogram_rgb(colour_histogram, image, bins, colour_space="rgb"):
-    """RGB histograms: one per channel over (0, 1), each summing to 1."""
+def histogram_rgb(colour_histogram, image, bins=LEFT_OUT, colour_space=LEFT_OUT):
+    """RGB histograms: one per channel over (0, 1), each summing to 1 (bins left out: 8)."""
     inputs = {"image": image, "bins": bins, "colour_space": colour_space}
-    got = colour_histogram(image, bins=bins, colour_space=colour_space)
-    _check_histogram(got, _reference_histogram(image, bins, colour_space), image, inputs,
-                     moved_pixels=0)  # fmt: skip
+    got = colour_histogram(image, **given(bins=bins, colour_space=colour_space))
+    expected = _reference_histogram(image, or_default(bins, 8), or_default(colour_space, "rgb"))
+    _check_histogram(got, expected, image, inputs, moved_pixels=0)
 
 
 @contract(
@@ -258,13 +268,19 @@ def _reference_labels(features, k, method, random_state):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return cluster.cluster_images(features, k, method=method, random_state=random_state)
+        return cluster.cluster_images(
+            features,
+            k,
+            method=or_default(method, "kmeans"),
+            # A copy: a Generator of the inputs must reach the student unused.
+            random_state=copy.deepcopy(or_default(random_state, 0)),
+        )
 
 
 def _check_labels(cluster_images, features, k, method, random_state, hint, *, noise=False,
                   array=False):
     inputs = {"features": features, "k": k, "method": method, "random_state": random_state}
-    got = cluster_images(features, k, method=method, random_state=random_state)
+    got = cluster_images(features, k, **given(method=method, random_state=random_state))
     if array and not isinstance(got, np.ndarray):
         fail(f"expected a numpy array of integer labels, got {describe(got)}", inputs,
              show_expected=False, hint="return np.asarray(labels), not a list")  # fmt: skip
@@ -303,7 +319,7 @@ def _check_labels(cluster_images, features, k, method, random_state, hint, *, no
         {"features": separated_features(2, 3, n_features=2), "k": 3},
     ],
 )
-def cluster_images_kmeans(cluster_images, features, k, method="kmeans", random_state=0):
+def cluster_images_kmeans(cluster_images, features, k, method=LEFT_OUT, random_state=LEFT_OUT):
     """k-means groups well separated samples; the labels are a numpy array of integers."""
     _check_labels(cluster_images, features, k, method, random_state,
                   "KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict("
@@ -320,7 +336,7 @@ def cluster_images_kmeans(cluster_images, features, k, method="kmeans", random_s
         for rs in (0, 1)
     ],
 )
-def cluster_images_random_state(cluster_images, features, k, method, random_state):
+def cluster_images_random_state(cluster_images, features, k, method, random_state=LEFT_OUT):
     """On samples where the result depends on the seed, the seed gives the documented one."""
     settings = (
         "KMeans(n_clusters=k, n_init=10, random_state=random_state)"

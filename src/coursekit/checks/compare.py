@@ -32,6 +32,9 @@ __all__ = [
     "computed_close",
     "first_difference",
     "confirmed_cause",
+    "LEFT_OUT",
+    "given",
+    "or_default",
 ]
 
 #: How far a uint8 result may be from the exact (unrounded) value: rounding to the
@@ -63,6 +66,33 @@ HALF_SLACK = 1e-6
 CHAIN_SHARE = 0.01
 
 _SMALL = 24  # arrays with at most this many values (and 2 dimensions) are shown whole
+
+
+class _LeftOut:
+    """An argument the check leaves out of the call, so that its default is tested."""
+
+    def __repr__(self) -> str:
+        return "left out (the default)"
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return "LEFT_OUT"
+
+
+#: Marks an input that the contract leaves out of the call (the function's default applies).
+LEFT_OUT = _LeftOut()
+
+
+def given(**arguments) -> dict:
+    """The keyword arguments that are not :data:`LEFT_OUT`."""
+    return {name: value for name, value in arguments.items() if value is not LEFT_OUT}
+
+
+def or_default(value, default):
+    """``default`` for an argument :data:`LEFT_OUT`, else ``value``."""
+    return default if value is LEFT_OUT else value
 
 
 class Mismatch(AssertionError):

@@ -12,11 +12,14 @@ import pandas as pd
 
 from coursekit.checks._registry import contract
 from coursekit.checks.compare import (
+    LEFT_OUT,
     computed_close,
     describe,
     expect_raises,
     fail,
     first_difference,
+    given,
+    or_default,
 )
 
 __all__ = [
@@ -74,7 +77,7 @@ _SPLIT_HINT = (
 
 
 def _split(split, metadata, test_size, random_state, inputs, *, arrays=False):
-    got = split(metadata, test_size=test_size, random_state=random_state)
+    got = split(metadata, **given(test_size=test_size, random_state=random_state))
     if not isinstance(got, tuple) or len(got) != 2:
         fail(f"expected a tuple (train_idx, test_idx), got {describe(got)}", inputs,
              show_expected=False, hint=_SPLIT_HINT)  # fmt: skip
@@ -139,7 +142,7 @@ def _split_quick(**table):
     # 3 lesions and test_size 0.1: 0.3 lesions, rounded to 0, would leave the test set empty.
     quick=_split_quick() + [{"metadata": lesion_table(8, 3), "test_size": 0.1, "random_state": 0}],
 )
-def split_grouped(lesion_train_test_split, metadata, test_size, random_state):
+def split_grouped(lesion_train_test_split, metadata, test_size=LEFT_OUT, random_state=LEFT_OUT):
     """No lesion on both sides; together every row once; both sides non-empty."""
     inputs = {"metadata": metadata, "test_size": test_size, "random_state": random_state}
     train, test = _split(lesion_train_test_split, metadata, test_size, random_state, inputs)
@@ -163,13 +166,14 @@ def split_positions(lesion_train_test_split, metadata, test_size, random_state):
         {"metadata": lesion_table(4, 10, uneven=True), "test_size": 0.2, "random_state": 1},
     ],
 )
-def split_test_size(lesion_train_test_split, metadata, test_size, random_state):
+def split_test_size(lesion_train_test_split, metadata, test_size=LEFT_OUT, random_state=0):
     """About ``test_size`` of the lesions (not of the images) are in the test set."""
     inputs = {"metadata": metadata, "test_size": test_size, "random_state": random_state}
     train, test = _split(lesion_train_test_split, metadata, test_size, random_state, inputs)
     lesions = metadata["lesion_id"].to_numpy()
     n_lesions = len(set(lesions))
     n_test = len(set(lesions[test]))
+    test_size = or_default(test_size, 0.2)
     target = test_size * n_lesions
     if abs(n_test - target) > 1.0:
         fail(
@@ -276,7 +280,7 @@ _AUGMENT_HINT = (
 
 def _augment(augment_dataset, images, labels, groups, copies, random_state, inputs):
     call = augment_dataset.call(
-        images, labels, groups=groups, copies=copies, random_state=random_state
+        images, labels, **given(groups=groups, copies=copies, random_state=random_state)
     )
     got = call.value
     if not isinstance(got, tuple) or len(got) != 3:
@@ -299,12 +303,17 @@ def _augment_quick(copies=(1, 2)):
 
 
 @contract("augment_dataset", "layout", quick=_augment_quick(copies=(0, 2)))
-def augment_layout(augment_dataset, images, labels, groups, copies, random_state):
-    """Originals first, then the copies in blocks; labels and groups repeated alike."""
+def augment_layout(augment_dataset, images, labels, groups=LEFT_OUT, copies=LEFT_OUT,
+                   random_state=LEFT_OUT):  # fmt: skip
+    """Originals first, then the copies in blocks; labels and groups repeated alike.
+
+    Arguments left out take their defaults (groups None, one copy, random_state 0).
+    """
     inputs = _augment_inputs(images, labels, groups, copies, random_state)
     _, (aug_images, aug_labels, aug_groups) = _augment(
         augment_dataset, images, labels, groups, copies, random_state, inputs
     )
+    groups, copies = or_default(groups, None), or_default(copies, 1)
     n = len(images)
     m = n * (copies + 1)
     shape = (m,) + images.shape[1:]
@@ -450,13 +459,13 @@ def augment_random_state(augment_dataset, images, labels, groups, copies, random
     drawn = int(np.random.default_rng(random_state).integers(2**32))
     own_drawn = np.asarray(_augment(augment_dataset, images, labels, groups, copies, drawn,
                                     dict(inputs, random_state=drawn))[1][0])  # fmt: skip
-    for given, seed, own, text in (
+    for kind, seed, own, text in (
         (np.int64(random_state), random_state, first, f"np.int64({random_state})"),
         (np.random.default_rng(random_state), drawn, own_drawn,
          f"np.random.default_rng({random_state})"),
     ):  # fmt: skip
         shown = dict(inputs, random_state=text)
-        got = np.asarray(_augment(augment_dataset, images, labels, groups, copies, given,
+        got = np.asarray(_augment(augment_dataset, images, labels, groups, copies, kind,
                                   shown)[1][0])  # fmt: skip
         if got.shape != own.shape or not np.array_equal(got, own):
             fail(
