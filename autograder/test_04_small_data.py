@@ -31,6 +31,10 @@ SPLIT_DEFAULTS = [
     {"metadata": lesion_table(42, 12, index="offset"), "test_size": 0.3,
      "random_state": LEFT_OUT},
     {"metadata": lesion_table(43, 10), "test_size": LEFT_OUT, "random_state": None},
+    # Near the upper bound (GroupShuffleSplit's ceil(test_size * lesions) still leaves one
+    # lesion for training: 23 of 24, 11 of 12).
+    {"metadata": lesion_table(44, 24), "test_size": 0.95, "random_state": 0},
+    {"metadata": lesion_table(45, 12, index="strings"), "test_size": 0.9, "random_state": 2},
 ]  # fmt: skip
 
 

@@ -335,13 +335,13 @@ import numpy as np
 from skimage.transform import rotate as sk_rotate
 
 def rotate(image, angle, mode="reflect", resize=False):
-    turns = angle / 90
-    if turns == int(turns):
+    turns = round(angle / 90)
+    if abs(angle - 90 * turns) <= 1e-9:
         return rotate90(image, int(turns))
     out = sk_rotate(image, angle, resize=resize, mode=mode, preserve_range=True)
     if image.dtype == np.uint8:
         return np.round(out).astype(np.uint8)
-    return out
+    return out.astype(image.dtype)
 """),
     Entry("rotate", "img_as_ubyte", "skimage's float scale and img_as_ubyte, np.rot90 copy",
           True, """
@@ -350,24 +350,24 @@ import skimage.transform
 from skimage.util import img_as_ubyte
 
 def rotate(image, angle, mode="reflect", resize=False):
-    if angle % 90 == 0:
-        return np.rot90(image, int(angle // 90)).copy()
+    if np.isclose(angle / 90, np.round(angle / 90), rtol=0, atol=1e-9 / 90):
+        return np.rot90(image, int(np.round(angle / 90))).copy()
     out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1)
-    return img_as_ubyte(out) if image.dtype == np.uint8 else out
+    return img_as_ubyte(out) if image.dtype == np.uint8 else out.astype(image.dtype)
 """),
     Entry("rotate", "import_inside", "imports inside the function, clip + 0.5", True, """
 def rotate(image, angle, mode="reflect", resize=False):
     import numpy
     from skimage import transform
 
-    k, rest = divmod(angle, 90)
-    if rest == 0:
+    k = round(angle / 90)
+    if abs(angle - 90 * k) <= 1e-9:
         return rotate90(image, int(k))
     turned = transform.rotate(image.astype(numpy.float64), angle, resize=resize, mode=mode,
                               order=1, preserve_range=True)
     if image.dtype == numpy.uint8:
         return (numpy.clip(turned, 0, 255) + 0.5).astype(numpy.uint8)
-    return numpy.clip(turned, 0, 1)
+    return numpy.clip(turned, 0, 1).astype(image.dtype)
 """),
 ]
 

@@ -487,7 +487,8 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     pixels = CONVERT[colour_space](rgb).reshape(-1, 3)
     km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
     labels = km.fit_predict(pixels)
-    order = np.argsort(BRIGHTNESS[colour_space](km.cluster_centers_))
+    c = km.cluster_centers_
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], BRIGHTNESS[colour_space](c)))
     rank = np.empty(k, dtype=np.int64)
     rank[order] = np.arange(k)
     return rank[labels].reshape(image.shape[:2]), km.cluster_centers_[order]
@@ -516,9 +517,11 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
         brightness = centres[:, 2]
     else:
         brightness = centres[:, 0]
-    rank = np.argsort(np.argsort(brightness))
+    # equal brightness: channel 0, then 1, then 2 decide (lexsort: last key first)
+    by = np.lexsort((centres[:, 2], centres[:, 1], centres[:, 0], brightness))
+    rank = np.argsort(by)
     labels = rank[model.labels_].reshape(image.shape[0], image.shape[1])
-    return labels, centres[np.argsort(brightness)]
+    return labels, centres[by]
 """),
     Entry("cluster_pixels", "means_recomputed", "centres recomputed as the pixels' means, "
           "matplotlib's rgb_to_hsv", True, """
@@ -542,7 +545,7 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     raw = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit_predict(pixels)
     means = np.array([pixels[raw == j].mean(axis=0) for j in range(k)])
     light = {"rgb": means.sum(axis=1), "hsv": means[:, 2], "lab": means[:, 0]}[colour_space]
-    order = np.argsort(light)
+    order = sorted(range(k), key=lambda j: (light[j], *means[j]))
     labels = np.zeros_like(raw)
     for new, old in enumerate(order):
         labels[raw == old] = new
