@@ -61,8 +61,9 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     :class:`sklearn.cluster.KMeans` runs with ``n_init=4`` restarts. Its cluster numbers
     are arbitrary, so clusters are renumbered by increasing brightness of their centre
     (R + G + B for "rgb", V for "hsv", L* for "lab"; centres of equal brightness by channel
-    0, then channel 1, then channel 2, smallest first): label 0 is the darkest. This makes the numbers reproducible, not meaningful; compare
-    clusterings with :func:`sklearn.metrics.adjusted_rand_score`, not label by label.
+    0, then channel 1, then channel 2, smallest first): label 0 is the darkest. This makes
+    the numbers reproducible, not meaningful; compare clusterings with
+    :func:`sklearn.metrics.adjusted_rand_score`, not label by label.
     With fewer distinct colours than ``k``, scikit-learn warns and some labels stay empty:
     there are still ``k`` centres.
     In "hsv", hue is an angle (0 and 1 are both red) but k-means measures it along a line,
