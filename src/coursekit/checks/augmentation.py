@@ -303,17 +303,43 @@ def _on_unit_scale(image) -> np.ndarray:
     return image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
 
 
-def _check_pointwise(function, image, parameter, value, exact_unit, hint):
+def _check_pointwise(function, image, parameter, value, exact_unit, hint, variants=None):
     inputs = {"image": image, parameter: value}
     got = function(image, value)
+    scale = value_scale(image)
     check_image(
         got,
-        exact_unit * value_scale(image),
+        exact_unit * scale,
         inputs,
         dtype=image.dtype,
         hint=hint,
         input_image=image,
+        variants={h: v * scale for h, v in (variants or {}).items()},
     )
+
+
+def _gamma_variants(image, gamma) -> dict:
+    """Mistaken gammas, each named only when it alone reproduces the answer."""
+    unit = np.clip(_on_unit_scale(image), 0.0, 1.0)
+    return {
+        "you used 1 / gamma: the power law is out = value ** gamma (gamma > 1 darkens)":
+            unit ** (1.0 / gamma),
+        "you applied the power to the 0..255 values: divide a uint8 image by 255 first, then "
+        "out = value ** gamma, then * 255": np.clip(
+            (unit * 255.0) ** gamma / 255.0, 0.0, 1.0),
+    }  # fmt: skip
+
+
+def _brightness_variants(image, factor) -> dict:
+    unit = _on_unit_scale(image)
+    variants = {
+        "values above 1 (white) must be clipped: np.clip(value * factor, 0, 1)": unit * factor,
+    }
+    if factor:
+        variants["you divided by factor: the result is value * factor"] = np.clip(
+            unit / factor, 0.0, 1.0
+        )
+    return variants
 
 
 _BRIGHTNESS_HINT = (
@@ -337,7 +363,8 @@ _GAMMA_HINT = (
 def brightness_values(adjust_brightness, image, factor):
     """Values multiplied by ``factor`` on the [0, 1] scale and clipped."""
     exact = np.clip(_on_unit_scale(image) * factor, 0.0, 1.0)
-    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT)
+    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT,
+                     _brightness_variants(image, factor))
 
 
 @contract(
@@ -352,7 +379,8 @@ def brightness_values(adjust_brightness, image, factor):
 def brightness_rounding(adjust_brightness, image, factor):
     """uint8 results are rounded to the nearest integer."""
     exact = np.clip(_on_unit_scale(image) * factor, 0.0, 1.0)
-    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT)
+    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT,
+                     _brightness_variants(image, factor))
 
 
 @contract(
@@ -380,7 +408,8 @@ def brightness_new_array(adjust_brightness, image, factor):
 def gamma_values(adjust_gamma, image, gamma):
     """``value ** gamma`` on the [0, 1] scale."""
     exact = np.clip(_on_unit_scale(image) ** gamma, 0.0, 1.0)
-    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT)
+    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT,
+                     _gamma_variants(image, gamma))
 
 
 @contract(
@@ -395,7 +424,8 @@ def gamma_values(adjust_gamma, image, gamma):
 def gamma_rounding(adjust_gamma, image, gamma):
     """uint8 results are rounded to the nearest integer."""
     exact = np.clip(_on_unit_scale(image) ** gamma, 0.0, 1.0)
-    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT)
+    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT,
+                     _gamma_variants(image, gamma))
 
 
 @contract(

@@ -294,6 +294,7 @@ def check_image(
     hint: str | None = None,
     input_image=None,
     what: str = "values",
+    variants: dict | None = None,
 ):
     """Compare an image (or any array) answer with the exact expected values.
 
@@ -318,6 +319,12 @@ def check_image(
         Shown in the HTML feedback beside the expected and the actual image.
     what : str
         What the values are, for the message ("values", "the interior").
+    variants : dict, optional
+        ``{hint: exact values}`` of mistaken variants of the reference on the same input
+        (e.g. ``1 / gamma``), on the result's scale. Besides truncation and the [0, 1]
+        scale (tried for every uint8 result) and * 255 (every float result), a hint naming a
+        cause is given only when exactly one variant reproduces the answer; otherwise the
+        message shows where the values differ, and ``hint`` (the recipe) is said.
     """
     exact = np.asarray(exact, dtype=np.float64)
     dtype = np.dtype(dtype)
@@ -360,22 +367,8 @@ def check_image(
     moved = explain_arrangement(got, expected)
     if moved:
         text += f"; {moved}"
-    elif dtype == np.uint8:
-        floor = np.floor(exact + 1e-9)
-        truncated = compare & (np.abs(values - floor) <= 1e-9)
-        if np.all(truncated[compare]) and np.any(bad):
-            specific = (
-                "your values are the exact ones cut down (truncated) instead of rounded: "
-                "use np.rint(values) before .astype(np.uint8)"
-            )
-        elif np.all(values[compare] <= 1.0) and exact[compare].max() > 2.0:
-            specific = (
-                "your values are on the [0, 1] scale but the result is uint8 (0..255): "
-                "multiply by 255 before rounding"
-            )
-    elif dtype.kind == "f" and exact[compare].size and np.abs(exact[compare]).max() <= 1.0:
-        if values[compare].max() > 1.5:
-            specific = "a float image stays on the [0, 1] scale: do not multiply by 255"
+    else:
+        specific = _confirmed_variant(values, exact, compare, dtype, slack, variants or {})
     fail(
         text,
         inputs,
@@ -385,6 +378,40 @@ def check_image(
         images=images,
         details=_where(bad, values, exact, rounded=rounded),
     )
+
+
+def _confirmed_variant(values, exact, compare, dtype, slack, variants) -> str | None:
+    """The hint of the one mistaken variant that reproduces ``values``, else None."""
+    candidates: list[tuple[str, np.ndarray, float]] = []
+    if dtype == np.uint8:
+        truncated = (
+            "your values are the exact ones cut down (truncated) instead of rounded: "
+            "use np.rint(values) before .astype(np.uint8)"
+        )
+        candidates.append((truncated, np.floor(exact + 1e-9), 1e-9))
+        unit = (
+            "your values are on the [0, 1] scale but the result is uint8 (0..255): "
+            "multiply by 255 before rounding"
+        )
+        if exact[compare].max(initial=0) > 2.0:
+            candidates.append((unit, np.rint(exact / 255.0), 1e-9))
+            candidates.append((unit, np.floor(exact / 255.0 + 1e-9), 1e-9))
+    elif exact[compare].size and np.abs(exact[compare]).max() <= 1.0:
+        candidates.append(
+            ("a float image stays on the [0, 1] scale: do not multiply by 255", exact * 255.0,
+             max(slack, 1e-9) * 255.0)
+        )  # fmt: skip
+    for hint, variant in variants.items():
+        candidates.append((hint, np.asarray(variant, dtype=np.float64), slack))
+    fits = set()
+    for hint, variant, tolerance in candidates:
+        if variant.shape != values.shape:
+            continue
+        close = np.abs(values - variant) <= tolerance
+        # It must reproduce the answer, and differ from the right one on this input.
+        if np.all(close[compare]) and not np.all((np.abs(variant - exact) <= slack)[compare]):
+            fits.add(hint)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def check_new_array(call, inputs: dict, *, hint: str | None = None, result_name="result"):

@@ -89,10 +89,20 @@ def _split(split, metadata, test_size, random_state, inputs, *, arrays=False):
                      hint="return numpy arrays (np.flatnonzero(...), np.asarray(...)), "
                      "not lists")  # fmt: skip
     train, test = (np.asarray(part) for part in got)
+    if not arrays:
+        # Whole numbers of another type (floats, an empty list) are judged by the positions
+        # check alone: one slip costs one check.
+        train, test = (
+            part.astype(np.int64)
+            if part.ndim == 1 and part.dtype.kind == "f" and np.all(np.isfinite(part))
+            and np.all(part == np.rint(part))
+            else part
+            for part in (train, test)
+        )  # fmt: skip
     for name, part in (("train_idx", train), ("test_idx", test)):
         if part.ndim != 1 or not np.issubdtype(part.dtype, np.integer):
             fail(
-                f"{name} must be a 1-D array of integers, got {describe(part)}",
+                f"{name} must be a 1-D array of integers (row positions), got {describe(part)}",
                 inputs,
                 show_expected=False,
                 hint=_SPLIT_HINT,
