@@ -149,8 +149,9 @@ def test_noise_left_out_of_purity_is_named():
     assert "-1" in text and "one more cluster" in text
 
 
-@pytest.mark.parametrize("entry_id", ["augment_dataset:bug:originals_augmented"])
-def test_expected_and_got_show_where_they_differ(entry_id):
-    outcomes = _outcomes(entry_id)
-    text = _feedback(outcomes["streams"])
-    assert "first difference at" in text or "Expected:" in text
+@pytest.mark.parametrize("entry_id, check", [("augment_dataset:bug:seed_sum", "streams"),
+                                             ("rotate:bug:exact_modulo", "quarter_turns")])
+def test_expected_and_got_show_where_they_differ(entry_id, check):
+    text = _feedback(_outcomes(entry_id)[check])
+    assert "Expected:" in text and "Got:" in text
+    assert "first difference at" in text or "differs: expected" in text or "at [" in text

@@ -979,6 +979,8 @@ import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.mixture import GaussianMixture
 
+from coursekit.cluster import dbscan_eps
+
 def cluster_images(features, k, method="kmeans", random_state=42):
     x = np.asarray(features, dtype=float)
     if method == "kmeans":
@@ -996,6 +998,8 @@ def cluster_images(features, k, method="kmeans", random_state=42):
 import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
 
 def cluster_images(features, k, method="kmeans", random_state=0):
     if features.shape[0] < k:
@@ -1016,6 +1020,8 @@ import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.mixture import GaussianMixture
 
+from coursekit.cluster import dbscan_eps
+
 def cluster_images(features, k, method="kmeans", random_state=0):
     x = np.asarray(features, dtype=float)
     if method == "kmeans":
@@ -1033,6 +1039,8 @@ def cluster_images(features, k, method="kmeans", random_state=0):
 import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
 
 def cluster_images(features, k, method="kmeans", random_state=0):
     x = np.asarray(features, dtype=float)

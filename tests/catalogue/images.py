@@ -929,13 +929,13 @@ import skimage.color
 
 def quantise(image, k, colour_space="rgb", random_state=0):
     labels, centres = cluster_pixels(image, k, colour_space, random_state)
-    used = np.unique(labels)
-    palette = centres[used][np.newaxis]
+    _, ranks = np.unique(labels, return_inverse=True)   # 0, 1, ... over the labels in use
+    palette = centres[np.newaxis]
     if colour_space == "hsv":
         palette = skimage.color.hsv2rgb(palette)
     elif colour_space == "lab":
         palette = skimage.color.lab2rgb(palette)
-    painted = np.clip(palette[0], 0, 1)[np.minimum(labels, len(used) - 1)]
+    painted = np.clip(palette[0], 0, 1)[ranks.reshape(labels.shape)]
     if image.dtype == np.uint8:
         return np.rint(painted * 255).astype(np.uint8)
     return painted.astype(image.dtype)
