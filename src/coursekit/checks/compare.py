@@ -381,35 +381,42 @@ def check_image(
 
 
 def _confirmed_variant(values, exact, compare, dtype, slack, variants) -> str | None:
-    """The hint of the one mistaken variant that reproduces ``values``, else None."""
-    candidates: list[tuple[str, np.ndarray, float]] = []
+    """The hint of the one mistaken variant that reproduces ``values``, else None.
+
+    A variant is one or more arrays: each value must match one of them at its position (a
+    truncation of 119.99999999999999 or of 120.00000000000001 is either neighbour).
+    """
+    candidates: list[tuple[str, list[np.ndarray], float]] = []
     if dtype == np.uint8:
         truncated = (
             "your values are the exact ones cut down (truncated) instead of rounded: "
             "use np.rint(values) before .astype(np.uint8)"
         )
-        candidates.append((truncated, np.floor(exact + 1e-9), 1e-9))
-        unit = (
-            "your values are on the [0, 1] scale but the result is uint8 (0..255): "
-            "multiply by 255 before rounding"
-        )
+        candidates.append((truncated, [np.floor(exact + 1e-9), np.floor(exact - 1e-9)], 1e-9))
         if exact[compare].max(initial=0) > 2.0:
-            candidates.append((unit, np.rint(exact / 255.0), 1e-9))
-            candidates.append((unit, np.floor(exact / 255.0 + 1e-9), 1e-9))
+            unit = exact / 255.0
+            candidates.append((
+                "your values are on the [0, 1] scale but the result is uint8 (0..255): "
+                "multiply by 255 before rounding",
+                [np.rint(unit), np.floor(unit + 1e-9), np.floor(unit - 1e-9)], 1e-9))
     elif exact[compare].size and np.abs(exact[compare]).max() <= 1.0:
         candidates.append(
-            ("a float image stays on the [0, 1] scale: do not multiply by 255", exact * 255.0,
+            ("a float image stays on the [0, 1] scale: do not multiply by 255", [exact * 255.0],
              max(slack, 1e-9) * 255.0)
         )  # fmt: skip
     for hint, variant in variants.items():
-        candidates.append((hint, np.asarray(variant, dtype=np.float64), slack))
+        candidates.append((hint, [np.asarray(variant, dtype=np.float64)], slack))
     fits = set()
-    for hint, variant, tolerance in candidates:
-        if variant.shape != values.shape:
+    for hint, arrays, tolerance in candidates:
+        if any(a.shape != values.shape for a in arrays):
             continue
-        close = np.abs(values - variant) <= tolerance
+        close = np.zeros(values.shape, dtype=bool)
+        right = np.zeros(values.shape, dtype=bool)
+        for a in arrays:
+            close |= np.abs(values - a) <= tolerance
+            right |= np.abs(a - exact) <= slack
         # It must reproduce the answer, and differ from the right one on this input.
-        if np.all(close[compare]) and not np.all((np.abs(variant - exact) <= slack)[compare]):
+        if np.all(close[compare]) and not np.all(right[compare]):
             fits.add(hint)
     return fits.pop() if len(fits) == 1 else None
 
