@@ -93,9 +93,9 @@ def _depends_on_earlier_calls(student, question, contract, inputs) -> bool:
     """True when ``inputs``, which failed after earlier calls, pass in a fresh worker."""
     if inputs is None or not hasattr(student, "begin_check"):
         return False
-    student.end_check()
-    student.begin_check(question)
     try:
+        student.end_check()
+        student.begin_check(question)
         contract(student.function(question), **copy.deepcopy(inputs))
     except Exception:  # noqa: BLE001 - it fails on its own too: the usual feedback stands
         return False
