@@ -166,20 +166,6 @@ def _generated(run, question, check, cases, max_examples):
         ) from None
 
 
-def generated_inputs(question: str, check: str, cases, max_examples=25, salt=None) -> list:
-    """The inputs ``cases`` generates for one check under ``salt`` (default: the course's)."""
-    drawn = []
-
-    @seed(check_seed(course_salt(HERE) if salt is None else salt, question, check))
-    @grading_settings(max_examples)
-    @given(inputs=cases)
-    def collect(inputs):
-        drawn.append(inputs)
-
-    collect()
-    return drawn
-
-
 # -- generated inputs -----------------------------------------------------------------------
 @st.composite
 def images(draw, min_side=1, max_side=16, grey=True, rgb=True, dtypes=("uint8", "float64"),
