@@ -5,6 +5,7 @@ One test per named check (``coursekit.grading.questions``); each runs the check'
 """
 
 import numpy as np
+import pandas as pd
 from _checks import grade, images, inputs
 from hypothesis import strategies as st
 
@@ -19,14 +20,25 @@ from coursekit.checks.clustering import (
     separated_features,
     uniform_features,
 )
+from coursekit.checks.compare import LEFT_OUT
 from coursekit.grading.plugin import check
 
 BINS = st.integers(1, 16)
+#: float32, square and 1 x 1 images, many bins, and bins and colour_space left out (8 bins
+#: of RGB).
+HISTOGRAM_DOMAIN = [
+    {"image": np.random.default_rng(1).random((4, 5, 3)).astype(np.float32), "bins": 6},
+    {"image": np.random.default_rng(2).random((5, 5, 3)), "bins": LEFT_OUT,
+     "colour_space": LEFT_OUT},
+    {"image": np.random.default_rng(3).integers(0, 255, (3, 7, 3)).astype(np.uint8) / 255.0,
+     "bins": LEFT_OUT},
+    {"image": np.array([[[0.25, 0.5, 0.75]]]), "bins": 20},
+]  # fmt: skip
 
 
 @check("colour_histogram", "rgb")
 def test_colour_histogram__rgb(student):
-    grade(student, "colour_histogram", "rgb", cases=inputs(
+    grade(student, "colour_histogram", "rgb", fixed=HISTOGRAM_DOMAIN, cases=inputs(
         image=images(grey=False, dtypes=("float64",)).map(lambda im: np.minimum(im, 0.999)),
         bins=BINS))  # fmt: skip
 
@@ -85,9 +97,24 @@ def separated(draw):
             "k": k, "random_state": draw(st.sampled_from([0, 3]))}  # fmt: skip
 
 
+#: A list of lists, float32 features, k = 1 and k = n_samples, method and random_state left
+#: out, and a numpy integer and None as random_state (on samples whose
+#: clustering does not depend on the seed).
+FEATURES_DOMAIN = [
+    {"features": separated_features(7, 3).tolist(), "k": 3},
+    {"features": separated_features(8, 2).astype(np.float32), "k": 2, "random_state": 1},
+    {"features": separated_features(9, 2), "k": 1, "random_state": 0},
+    {"features": separated_features(10, 4, per_cluster=1), "k": 4, "random_state": 0},
+    {"features": separated_features(11, 3), "k": 3, "random_state": LEFT_OUT},
+    {"features": separated_features(12, 2), "k": 2, "random_state": np.int64(3)},
+    {"features": separated_features(14, 2), "k": 2, "random_state": None},
+]  # fmt: skip
+
+
 @check("cluster_images", "kmeans")
 def test_cluster_images__kmeans(student):
-    grade(student, "cluster_images", "kmeans", max_examples=10, cases=separated())
+    grade(student, "cluster_images", "kmeans", max_examples=10, fixed=FEATURES_DOMAIN,
+          cases=separated())  # fmt: skip
 
 
 @check("cluster_images", "random_state")
@@ -98,6 +125,11 @@ def test_cluster_images__random_state(student):
         for case, k in cases[:3]
         for rs in (0, 1, 7)
     ]
+    # random_state left out (0, the documented default) and a numpy integer (that int).
+    fixed += [{"features": seed_sensitive_features(case), "k": k, "method": method,
+               "random_state": rs}
+              for method, cases in SEED_SENSITIVE_FEATURES.items()
+              for (case, k), rs in zip(cases[3:5], (LEFT_OUT, np.int64(2)), strict=True)]
     grade(student, "cluster_images", "random_state", fixed=fixed)
 
 
@@ -115,8 +147,12 @@ def test_cluster_images__gmm(student):
 
 @check("cluster_images", "dbscan")
 def test_cluster_images__dbscan(student):
+    # DBSCAN with min_samples = k for several k, not only 2.
+    several_k = [{"features": noisy_features(case), "k": k}
+                 for case, k in ((5011, 3), (5013, 4), (5019, 3), (5023, 4))]  # fmt: skip
     grade(student, "cluster_images", "dbscan",
-          fixed=[{"features": noisy_features(case), "k": k} for case, k in DBSCAN_CASES])
+          fixed=[{"features": noisy_features(case), "k": k} for case, k in DBSCAN_CASES]
+          + several_k)  # fmt: skip
 
 
 @st.composite
@@ -133,9 +169,19 @@ def labellings(draw, strings=False, lists=False):
     return {"labels_true": labels_true, "labels_pred": labels_pred}
 
 
+#: Noise (-1) in a cluster of several samples (it is one more cluster), a single sample, and
+#: a cluster whose two largest classes tie.
+PURITY_CASES = [
+    {"labels_true": np.array([0, 0, 1, 1, 1, 2, 2]), "labels_pred": np.array([-1, -1, -1, 0, 0,
+                                                                              1, 1])},
+    {"labels_true": np.array([3]), "labels_pred": np.array([0])},
+    {"labels_true": np.array([0, 1, 1, 0, 2]), "labels_pred": np.array([5, 5, 6, 6, 6])},
+]  # fmt: skip
+
+
 @check("purity", "values")
 def test_purity__values(student):
-    grade(student, "purity", "values", cases=labellings())
+    grade(student, "purity", "values", fixed=PURITY_CASES, cases=labellings())
 
 
 #: Cluster names that are not whole numbers (0.2 and 0.7 are different clusters), negative,
@@ -145,6 +191,12 @@ ODD_NAMES = [
     {"labels_true": np.array([1, 1, 2, 2, 2]),
      "labels_pred": np.array([-0.5, -0.5, 0.5, 0.5, -1.0])},
     {"labels_true": np.array([3, 3, 3, 4]), "labels_pred": np.array(["b", "b", "a", "a"])},
+    # tuples, and Series whose indexes are not 0 .. n - 1 and differ: samples pair by position.
+    {"labels_true": ("nv", "mel", "mel", "nv"), "labels_pred": (1, 2, 2, 2)},
+    {"labels_true": pd.Series(["mel", "mel", "nv", "nv", "nv"], index=[10, 11, 12, 13, 14]),
+     "labels_pred": pd.Series([0, 0, 1, 1, 0], index=[14, 13, 12, 11, 10])},
+    {"labels_true": pd.Series([1, 1, 2, 2], index=["a", "b", "c", "d"]),
+     "labels_pred": pd.Series([-1, -1, -1, 4], index=[3, 2, 1, 0])},
 ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from _checks import grade
 from hypothesis import strategies as st
 
+from coursekit.checks.compare import LEFT_OUT
 from coursekit.checks.small_data import image_batch, lesion_table
 from coursekit.grading.plugin import check
 
@@ -24,9 +25,23 @@ def tables(draw, index="range", uneven=False, min_lesions=2):
     }  # fmt: skip
 
 
+#: test_size and random_state left out (0.2 and 0), random_state None.
+SPLIT_DEFAULTS = [
+    {"metadata": lesion_table(41, 15), "test_size": LEFT_OUT, "random_state": LEFT_OUT},
+    {"metadata": lesion_table(42, 12, index="offset"), "test_size": 0.3,
+     "random_state": LEFT_OUT},
+    {"metadata": lesion_table(43, 10), "test_size": LEFT_OUT, "random_state": None},
+    # Near the upper bound (GroupShuffleSplit's ceil(test_size * lesions) still leaves one
+    # lesion for training: 23 of 24, 11 of 12).
+    {"metadata": lesion_table(44, 24), "test_size": 0.95, "random_state": 0},
+    {"metadata": lesion_table(45, 12, index="strings"), "test_size": 0.9, "random_state": 2},
+]  # fmt: skip
+
+
 @check("lesion_train_test_split", "grouped")
 def test_lesion_train_test_split__grouped(student):
-    grade(student, "lesion_train_test_split", "grouped", max_examples=20, cases=tables())
+    grade(student, "lesion_train_test_split", "grouped", max_examples=20, fixed=SPLIT_DEFAULTS,
+          cases=tables())  # fmt: skip
 
 
 @check("lesion_train_test_split", "positions")
@@ -38,11 +53,17 @@ def test_lesion_train_test_split__positions(student):
 #: Many lesions: a test set drawn with replacement, or a fraction of the images, shows.
 MANY_LESIONS = [{"metadata": lesion_table(seed, n, uneven=True), "test_size": size,
                  "random_state": seed % 3} for seed, n, size in ((31, 100, 0.5), (32, 80, 0.3))]
+#: Test sizes near the documented bounds: 0.95 of 40 lesions leaves 2 for training (a
+#: ceil of the images would leave none), 0.05 puts 2 in the test set; and test_size left out.
+EXTREME_SIZES = [{"metadata": lesion_table(33 + i, 40, uneven=True), "test_size": size,
+                  "random_state": i} for i, size in enumerate((0.95, 0.05, 0.9))] + [
+    {"metadata": lesion_table(37, 30, uneven=True), "test_size": LEFT_OUT, "random_state": 1}]
 
 
 @check("lesion_train_test_split", "test_size")
 def test_lesion_train_test_split__test_size(student):
-    grade(student, "lesion_train_test_split", "test_size", max_examples=12, fixed=MANY_LESIONS,
+    grade(student, "lesion_train_test_split", "test_size", max_examples=12,
+          fixed=MANY_LESIONS + EXTREME_SIZES,
           cases=tables(uneven=True, min_lesions=10))  # fmt: skip
 
 
@@ -72,9 +93,18 @@ def batches(draw, copies=None):
             "random_state": draw(st.sampled_from([0, 5, 11]))}  # fmt: skip
 
 
+#: Labels as a list, and groups, copies and random_state left out (None, 1 and 0).
+LAYOUT_DEFAULTS = [
+    {"images": image_batch(51)[0], "labels": ["nv", "mel", "bkl"]},
+    {"images": image_batch(52, dtype="float64")[0], "labels": image_batch(52)[1],
+     "groups": image_batch(52)[2], "copies": 2},
+]
+
+
 @check("augment_dataset", "layout")
 def test_augment_dataset__layout(student):
-    grade(student, "augment_dataset", "layout", max_examples=12, cases=batches())
+    grade(student, "augment_dataset", "layout", max_examples=12, fixed=LAYOUT_DEFAULTS,
+          cases=batches())  # fmt: skip
 
 
 @check("augment_dataset", "augments")

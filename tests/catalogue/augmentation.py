@@ -335,13 +335,13 @@ import numpy as np
 from skimage.transform import rotate as sk_rotate
 
 def rotate(image, angle, mode="reflect", resize=False):
-    turns = angle / 90
-    if turns == int(turns):
+    turns = round(angle / 90)
+    if abs(angle - 90 * turns) <= 1e-9:
         return rotate90(image, int(turns))
     out = sk_rotate(image, angle, resize=resize, mode=mode, preserve_range=True)
     if image.dtype == np.uint8:
         return np.round(out).astype(np.uint8)
-    return out
+    return out.astype(image.dtype)
 """),
     Entry("rotate", "img_as_ubyte", "skimage's float scale and img_as_ubyte, np.rot90 copy",
           True, """
@@ -350,24 +350,24 @@ import skimage.transform
 from skimage.util import img_as_ubyte
 
 def rotate(image, angle, mode="reflect", resize=False):
-    if angle % 90 == 0:
-        return np.rot90(image, int(angle // 90)).copy()
+    if np.isclose(angle / 90, np.round(angle / 90), rtol=0, atol=1e-9 / 90):
+        return np.rot90(image, int(np.round(angle / 90))).copy()
     out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1)
-    return img_as_ubyte(out) if image.dtype == np.uint8 else out
+    return img_as_ubyte(out) if image.dtype == np.uint8 else out.astype(image.dtype)
 """),
     Entry("rotate", "import_inside", "imports inside the function, clip + 0.5", True, """
 def rotate(image, angle, mode="reflect", resize=False):
     import numpy
     from skimage import transform
 
-    k, rest = divmod(angle, 90)
-    if rest == 0:
+    k = round(angle / 90)
+    if abs(angle - 90 * k) <= 1e-9:
         return rotate90(image, int(k))
     turned = transform.rotate(image.astype(numpy.float64), angle, resize=resize, mode=mode,
                               order=1, preserve_range=True)
     if image.dtype == numpy.uint8:
         return (numpy.clip(turned, 0, 255) + 0.5).astype(numpy.uint8)
-    return numpy.clip(turned, 0, 1)
+    return numpy.clip(turned, 0, 1).astype(image.dtype)
 """),
 ]
 
@@ -819,3 +819,148 @@ def adjust_gamma(image, gamma):
 ]
 
 ENTRIES = ROTATE90 + ROTATE + FLIP + BRIGHTNESS + GAMMA
+
+#: Issue 19: one wrong entry per new domain row (float32, quarter-turn tolerance, defaults,
+#: int arguments) and per misdiagnosed hint (1/gamma, a table cached between calls).
+DOMAIN_ROWS = [
+    Entry("rotate90", "float32_to_float64", "float32 turned into float64", False, """
+import numpy as np
+
+def rotate90(image, k=1):
+    out = np.rot90(image, k, axes=(0, 1)).copy()
+    return out if image.dtype == np.uint8 else out.astype(np.float64)
+"""),
+    Entry("rotate90", "default_k_zero", "a default k other than the signature's", False, """
+import numpy as np
+
+def rotate90(image, k=0):
+    return np.rot90(image, k, axes=(0, 1)).copy()
+"""),
+    Entry("rotate", "exact_modulo", "quarter turns tested with angle % 90 == 0 (no 1e-9 "
+          "tolerance)", False, """
+import numpy as np
+import skimage.transform
+
+def rotate(image, angle, mode="reflect", resize=False):
+    if angle % 90 == 0:
+        return rotate90(image, int(angle // 90))
+    out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out.astype(image.dtype)
+"""),
+    Entry("rotate", "isclose_defaults", "quarter turns tested with np.isclose's default "
+          "tolerances", False, """
+import numpy as np
+import skimage.transform
+
+def rotate(image, angle, mode="reflect", resize=False):
+    k = np.round(angle / 90)
+    if np.isclose(angle, 90 * k):
+        return rotate90(image, int(k))
+    out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out.astype(image.dtype)
+"""),
+    Entry("rotate", "int_angle_test", "quarter turns tested on int(angle)", False, """
+import numpy as np
+import skimage.transform
+
+def rotate(image, angle, mode="reflect", resize=False):
+    if int(angle) % 90 == 0:
+        return rotate90(image, int(angle) // 90)
+    out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out.astype(image.dtype)
+"""),
+    Entry("rotate", "float32_to_float64", "float32 input returned as float64", False, """
+import numpy as np
+import skimage.transform
+
+def rotate(image, angle, mode="reflect", resize=False):
+    k = round(angle / 90)
+    if abs(angle - 90 * k) <= 1e-9:
+        return rotate90(image, k)
+    out = skimage.transform.rotate(image.astype(np.float64), angle, resize=resize, mode=mode,
+                                   order=1, preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out
+"""),
+    Entry("rotate", "default_mode_constant", "a default mode other than the signature's", False, """
+import numpy as np
+import skimage.transform
+
+def rotate(image, angle, mode="constant", resize=False):
+    k = round(angle / 90)
+    if abs(angle - 90 * k) <= 1e-9:
+        return rotate90(image, k)
+    out = skimage.transform.rotate(image, angle, resize=resize, mode=mode, order=1,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out.astype(image.dtype)
+"""),
+    Entry("flip", "float32_to_float64", "float32 mirrored into float64", False, """
+import numpy as np
+
+def flip(image, axis):
+    if axis == "horizontal":
+        out = image[:, ::-1]
+    elif axis == "vertical":
+        out = image[::-1]
+    else:
+        raise ValueError(f"unknown axis {axis!r}")
+    return out.astype(np.float64) if image.dtype.kind == "f" else out.copy()
+"""),
+    Entry("adjust_brightness", "floor_half_up", "floor(x + 0.5) instead of np.rint (either "
+          "neighbour is documented within 1e-6 of .5)", True, """
+import numpy as np
+
+def adjust_brightness(image, factor):
+    if image.dtype == np.uint8:
+        out = np.clip(image / 255.0 * factor, 0, 1)
+        return np.floor(out * 255 + 0.5).astype(np.uint8)
+    return np.clip(image * factor, 0, 1).astype(image.dtype)
+"""),
+    Entry("adjust_brightness", "int_factor_floor_div", "an int factor taken as a whole-number "
+          "multiplier of the 0..255 values", False, """
+import numpy as np
+
+def adjust_brightness(image, factor):
+    if isinstance(factor, int) and image.dtype == np.uint8:
+        return np.clip(image.astype(np.int64) * factor + factor, 0, 255).astype(np.uint8)
+    if image.dtype == np.uint8:
+        return np.rint(np.clip(image / 255.0 * factor, 0, 1) * 255).astype(np.uint8)
+    return np.clip(image * factor, 0, 1).astype(image.dtype)
+"""),
+    Entry("adjust_gamma", "inverse_gamma", "1 / gamma applied (the hint must name it only where "
+          "it alone fits)", False, """
+import numpy as np
+
+def adjust_gamma(image, gamma):
+    if image.dtype == np.uint8:
+        return np.rint((image / 255.0) ** (1.0 / gamma) * 255).astype(np.uint8)
+    return (image ** (1.0 / gamma)).astype(image.dtype)
+"""),
+    Entry("adjust_gamma", "table_cached_by_dtype", "a lookup table cached by dtype only (the "
+          "result depends on an earlier call)", False, """
+import numpy as np
+
+_TABLES = {}
+
+def adjust_gamma(image, gamma):
+    if image.dtype == np.uint8:
+        if "uint8" not in _TABLES:
+            _TABLES["uint8"] = np.rint((np.arange(256) / 255.0) ** gamma * 255).astype(np.uint8)
+        return _TABLES["uint8"][image]
+    return (image ** gamma).astype(image.dtype)
+"""),
+]
+
+ENTRIES = ENTRIES + DOMAIN_ROWS

@@ -930,3 +930,164 @@ def purity(labels_true, labels_pred):
 ]
 
 ENTRIES = HISTOGRAM + CLUSTER_IMAGES + PURITY
+
+#: Issue 19: one wrong entry per new domain row (defaults, float32 and list features, DBSCAN
+#: with k > 2, noise in a large cluster, Series matched by index, tuples) and per
+#: misdiagnosed hint (a wrong Lab range, labels shifted by one).
+DOMAIN_ROWS = [
+    Entry("colour_histogram", "default_bins_10", "a default bins other than the signature's",
+          False, """
+import numpy as np
+import skimage.color
+
+RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3, "lab": [(0, 100), (-128, 127), (-128, 127)]}
+
+def colour_histogram(image, bins=10, colour_space="rgb"):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    parts = []
+    for c, r in enumerate(RANGES[colour_space]):
+        counts, _ = np.histogram(rgb[..., c], bins=bins, range=r)
+        parts.append(counts / counts.sum())
+    return np.concatenate(parts)
+"""),
+    Entry("colour_histogram", "lab_range_100", "a* and b* over (-100, 100) (the hint must name "
+          "the range, not the dtype)", False, """
+import numpy as np
+import skimage.color
+
+RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3, "lab": [(0, 100), (-100, 100), (-100, 100)]}
+
+def colour_histogram(image, bins=8, colour_space="rgb"):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    parts = []
+    for c, r in enumerate(RANGES[colour_space]):
+        counts, _ = np.histogram(rgb[..., c], bins=bins, range=r)
+        parts.append(counts / counts.sum())
+    return np.concatenate(parts)
+"""),
+    Entry("cluster_images", "default_seed_42", "a default random_state other than the "
+          "signature's", False, """
+import numpy as np
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
+
+def cluster_images(features, k, method="kmeans", random_state=42):
+    x = np.asarray(features, dtype=float)
+    if method == "kmeans":
+        return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(x)
+    if method == "agglomerative":
+        return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
+    if method == "gmm":
+        gmm = GaussianMixture(n_components=k, covariance_type="diag", n_init=3,
+                              random_state=random_state)
+        return gmm.fit(x).predict(x)
+    return DBSCAN(eps=dbscan_eps(x, k), min_samples=k).fit_predict(x)
+"""),
+    Entry("cluster_images", "shape_of_array_only", "features.shape used: a list of lists fails",
+          False, """
+import numpy as np
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
+
+def cluster_images(features, k, method="kmeans", random_state=0):
+    if features.shape[0] < k:
+        raise ValueError("k is larger than the number of samples")
+    if method == "kmeans":
+        return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(features)
+    if method == "agglomerative":
+        return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(features)
+    if method == "gmm":
+        gmm = GaussianMixture(n_components=k, covariance_type="diag", n_init=3,
+                              random_state=random_state)
+        return gmm.fit(features).predict(features)
+    return DBSCAN(eps=dbscan_eps(features, k), min_samples=k).fit_predict(features)
+"""),
+    Entry("cluster_images", "dbscan_min_samples_2", "DBSCAN with min_samples=2 whatever k is",
+          False, """
+import numpy as np
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
+
+def cluster_images(features, k, method="kmeans", random_state=0):
+    x = np.asarray(features, dtype=float)
+    if method == "kmeans":
+        return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(x)
+    if method == "agglomerative":
+        return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
+    if method == "gmm":
+        gmm = GaussianMixture(n_components=k, covariance_type="diag", n_init=3,
+                              random_state=random_state)
+        return gmm.fit(x).predict(x)
+    return DBSCAN(eps=dbscan_eps(x, 2), min_samples=2).fit_predict(x)
+"""),
+    Entry("cluster_images", "dbscan_shifted", "DBSCAN's labels plus one (noise becomes 0)",
+          False, """
+import numpy as np
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.mixture import GaussianMixture
+
+from coursekit.cluster import dbscan_eps
+
+def cluster_images(features, k, method="kmeans", random_state=0):
+    x = np.asarray(features, dtype=float)
+    if method == "kmeans":
+        return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(x)
+    if method == "agglomerative":
+        return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
+    if method == "gmm":
+        gmm = GaussianMixture(n_components=k, covariance_type="diag", n_init=3,
+                              random_state=random_state)
+        return gmm.fit(x).predict(x)
+    return DBSCAN(eps=dbscan_eps(x, k), min_samples=k).fit_predict(x) + 1
+"""),
+    Entry("purity", "noise_left_out", "samples labelled -1 left out of the counts", False, """
+import numpy as np
+
+def purity(labels_true, labels_pred):
+    true, pred = np.asarray(labels_true), np.asarray(labels_pred)
+    total = 0
+    for cluster in np.unique(pred):
+        if cluster == -1:
+            continue
+        _, counts = np.unique(true[pred == cluster], return_counts=True)
+        total += counts.max()
+    return total / len(true)
+"""),
+    Entry("purity", "crosstab_by_index", "pd.crosstab of Series, matched by their index",
+          False, """
+import pandas as pd
+
+def purity(labels_true, labels_pred):
+    true = labels_true if isinstance(labels_true, pd.Series) else pd.Series(list(labels_true))
+    pred = labels_pred if isinstance(labels_pred, pd.Series) else pd.Series(list(labels_pred))
+    table = pd.crosstab(pred, true)
+    return float(table.max(axis=1).sum() / len(true))
+"""),
+    Entry("purity", "crosstab_positional", "pd.crosstab of plain arrays (pairs by position)",
+          True, """
+import numpy as np
+import pandas as pd
+
+def purity(labels_true, labels_pred):
+    true = np.asarray(labels_true)
+    pred = np.asarray(labels_pred)
+    table = pd.crosstab(pred, true)
+    return float(table.max(axis=1).sum() / len(true))
+"""),
+]
+
+ENTRIES = ENTRIES + DOMAIN_ROWS

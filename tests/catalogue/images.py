@@ -487,7 +487,8 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     pixels = CONVERT[colour_space](rgb).reshape(-1, 3)
     km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
     labels = km.fit_predict(pixels)
-    order = np.argsort(BRIGHTNESS[colour_space](km.cluster_centers_))
+    c = km.cluster_centers_
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], BRIGHTNESS[colour_space](c)))
     rank = np.empty(k, dtype=np.int64)
     rank[order] = np.arange(k)
     return rank[labels].reshape(image.shape[:2]), km.cluster_centers_[order]
@@ -516,9 +517,11 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
         brightness = centres[:, 2]
     else:
         brightness = centres[:, 0]
-    rank = np.argsort(np.argsort(brightness))
+    # equal brightness: channel 0, then 1, then 2 decide (lexsort: last key first)
+    by = np.lexsort((centres[:, 2], centres[:, 1], centres[:, 0], brightness))
+    rank = np.argsort(by)
     labels = rank[model.labels_].reshape(image.shape[0], image.shape[1])
-    return labels, centres[np.argsort(brightness)]
+    return labels, centres[by]
 """),
     Entry("cluster_pixels", "means_recomputed", "centres recomputed as the pixels' means, "
           "matplotlib's rgb_to_hsv", True, """
@@ -542,7 +545,7 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     raw = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit_predict(pixels)
     means = np.array([pixels[raw == j].mean(axis=0) for j in range(k)])
     light = {"rgb": means.sum(axis=1), "hsv": means[:, 2], "lab": means[:, 0]}[colour_space]
-    order = np.argsort(light)
+    order = sorted(range(k), key=lambda j: (light[j], *means[j]))
     labels = np.zeros_like(raw)
     for new, old in enumerate(order):
         labels[raw == old] = new
@@ -764,3 +767,179 @@ def quantise(image, k, colour_space="rgb", random_state=0):
 ]
 
 ENTRIES = RESIZE + CLUSTER_PIXELS + QUANTISE
+
+#: Issue 19: one wrong entry per new domain row (float32, ties, k above the distinct
+#: colours, defaults, k = 1, empty clusters) and correct alternatives of the exact docstrings.
+DOMAIN_ROWS = [
+    Entry("resize_image", "float32_to_float64", "float32 input returned as float64", False, """
+import numpy as np
+import skimage.transform
+
+def resize_image(image, size):
+    out = skimage.transform.resize(image.astype(np.float64), size, order=1, anti_aliasing=True,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.rint(out).astype(np.uint8)
+    return out
+"""),
+    Entry("resize_image", "floor_half_up", "floor(x + 0.5) instead of np.rint (either "
+          "neighbour is documented within 1e-6 of .5)", True, """
+import numpy as np
+import skimage.transform
+
+def resize_image(image, size):
+    out = skimage.transform.resize(image, size, order=1, anti_aliasing=True,
+                                   preserve_range=True)
+    if image.dtype == np.uint8:
+        return np.floor(out + 0.5).astype(np.uint8)
+    return out.astype(image.dtype)
+"""),
+    Entry("cluster_pixels", "ties_unbroken", "centres of equal brightness left in k-means' order",
+          False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(rgb.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.argsort(light, kind="stable")
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), c[order]
+"""),
+    Entry("cluster_pixels", "k_capped_at_colours", "k lowered to the number of distinct colours "
+          "(fewer than k centres)", False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    pixels = rgb.reshape(-1, 3)
+    k = min(k, len(np.unique(pixels, axis=0)))
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(pixels)
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), c[order]
+"""),
+    Entry("cluster_pixels", "default_hsv", "a default colour_space other than the signature's",
+          False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space=None, random_state=0):
+    colour_space = colour_space or "hsv"
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(rgb.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), c[order]
+"""),
+    Entry("cluster_pixels", "default_seed_none", "random_state defaults to None, not 0", False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=None):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(rgb.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), c[order]
+"""),
+    Entry("cluster_pixels", "int32_labels_lexsort", "KMeans's int32 labels kept, ties by "
+          "np.lexsort", True, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space == "hsv":
+        rgb = skimage.color.rgb2hsv(rgb)
+    elif colour_space == "lab":
+        rgb = skimage.color.rgb2lab(rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(rgb.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int32)
+    new[order] = np.arange(k, dtype=np.int32)
+    return new[labels].reshape(image.shape[:2]), c[order]
+"""),
+    Entry("quantise", "k1_rgb_mean", "k = 1 answered with the RGB mean whatever the colour space",
+          False, """
+import numpy as np
+import skimage.color
+
+def quantise(image, k, colour_space="rgb", random_state=0):
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if k == 1:
+        painted = np.broadcast_to(rgb.reshape(-1, 3).mean(axis=0), rgb.shape)
+    else:
+        labels, centres = cluster_pixels(image, k, colour_space, random_state)
+        palette = centres[np.newaxis]
+        if colour_space == "hsv":
+            palette = skimage.color.hsv2rgb(palette)
+        elif colour_space == "lab":
+            palette = skimage.color.lab2rgb(palette)
+        painted = np.clip(palette[0], 0, 1)[labels]
+    if image.dtype == np.uint8:
+        return np.rint(painted * 255).astype(np.uint8)
+    return painted.astype(image.dtype)
+"""),
+    Entry("quantise", "palette_of_used_labels", "palette built from the labels in use (an empty "
+          "cluster shifts the colours)", False, """
+import numpy as np
+import skimage.color
+
+def quantise(image, k, colour_space="rgb", random_state=0):
+    labels, centres = cluster_pixels(image, k, colour_space, random_state)
+    _, ranks = np.unique(labels, return_inverse=True)   # 0, 1, ... over the labels in use
+    palette = centres[np.newaxis]
+    if colour_space == "hsv":
+        palette = skimage.color.hsv2rgb(palette)
+    elif colour_space == "lab":
+        palette = skimage.color.lab2rgb(palette)
+    painted = np.clip(palette[0], 0, 1)[ranks.reshape(labels.shape)]
+    if image.dtype == np.uint8:
+        return np.rint(painted * 255).astype(np.uint8)
+    return painted.astype(image.dtype)
+"""),
+]
+
+ENTRIES = ENTRIES + DOMAIN_ROWS

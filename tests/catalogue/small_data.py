@@ -818,3 +818,98 @@ def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
 ]
 
 ENTRIES = SPLIT + AUGMENT
+
+#: Issue 19: one wrong entry per new domain row (defaults, test sizes near 1, list labels) and
+#: per misdiagnosed hint (originals augmented: the random_state check must not blame the seed).
+DOMAIN_ROWS = [
+    Entry("lesion_train_test_split", "default_test_size_03", "a default test_size other than "
+          "the signature's", False, """
+import numpy as np
+from sklearn.model_selection import GroupShuffleSplit
+
+def lesion_train_test_split(metadata, test_size=0.3, random_state=0):
+    if "lesion_id" not in metadata.columns:
+        raise ValueError("metadata needs a lesion_id column")
+    if not 0 < test_size < 1:
+        raise ValueError("test_size must be between 0 and 1")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
+    train, test = next(splitter.split(metadata, groups=metadata["lesion_id"]))
+    return np.sort(train), np.sort(test)
+"""),
+    Entry("lesion_train_test_split", "float_positions", "positions returned as float arrays "
+          "(one slip: only the positions check)", False, """
+import numpy as np
+from sklearn.model_selection import GroupShuffleSplit
+
+def lesion_train_test_split(metadata, test_size=0.2, random_state=0):
+    if "lesion_id" not in metadata.columns:
+        raise ValueError("metadata needs a lesion_id column")
+    if not 0 < test_size < 1:
+        raise ValueError("test_size must be between 0 and 1")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
+    train, test = next(splitter.split(metadata, groups=metadata["lesion_id"]))
+    return np.sort(train).astype(float), np.sort(test).astype(float)
+"""),
+    Entry("augment_dataset", "default_copies_2", "a default copies other than the signature's",
+          False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+def augment_dataset(images, labels, groups=None, copies=2, random_state=0):
+    if not isinstance(random_state, (int, np.integer)):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    n = len(images)
+    pipeline = default_pipeline(square=images.shape[1] == images.shape[2],
+                                colour=images.ndim == 4)
+    out = [images[i] for i in range(n)]
+    for c in range(1, copies + 1):
+        for i in range(n):
+            out.append(pipeline(images[i], random_state=np.random.default_rng(
+                [int(random_state), c, i])))
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return np.stack(out), np.tile(np.asarray(labels), copies + 1), aug_groups
+"""),
+    Entry("augment_dataset", "list_labels_repeated", "list labels repeated with * (a list, "
+          "not an array)", False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    if not isinstance(random_state, (int, np.integer)):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    n = len(images)
+    pipeline = default_pipeline(square=images.shape[1] == images.shape[2],
+                                colour=images.ndim == 4)
+    out = [images[i] for i in range(n)]
+    for c in range(1, copies + 1):
+        for i in range(n):
+            out.append(pipeline(images[i], random_state=np.random.default_rng(
+                [int(random_state), c, i])))
+    aug_labels = labels * (copies + 1) if isinstance(labels, list) else np.tile(labels,
+                                                                                copies + 1)
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return np.stack(out), aug_labels, aug_groups
+"""),
+    Entry("augment_dataset", "originals_augmented", "the originals augmented too (the seed "
+          "checks must not be blamed)", False, """
+import numpy as np
+from coursekit.augment import default_pipeline
+
+def augment_dataset(images, labels, groups=None, copies=1, random_state=0):
+    if not isinstance(random_state, (int, np.integer)):
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+    n = len(images)
+    pipeline = default_pipeline(square=images.shape[1] == images.shape[2],
+                                colour=images.ndim == 4)
+    out = [pipeline(images[i], random_state=np.random.default_rng([int(random_state), 0, i]))
+           for i in range(n)]
+    for c in range(1, copies + 1):
+        for i in range(n):
+            out.append(pipeline(images[i], random_state=np.random.default_rng(
+                [int(random_state), c, i])))
+    aug_groups = None if groups is None else np.tile(np.asarray(groups), copies + 1)
+    return np.stack(out), np.tile(np.asarray(labels), copies + 1), aug_groups
+"""),
+]
+
+ENTRIES = ENTRIES + DOMAIN_ROWS

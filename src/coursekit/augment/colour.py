@@ -115,7 +115,8 @@ def adjust_brightness(image, factor):
         A new array with the shape and dtype of ``image``: floats stay floats
         in [0, 1]; ``uint8`` results are ``np.rint(out * 255)``, where ``out``
         is the result on the [0, 1] scale: rounded to the nearest integer, not
-        truncated.
+        truncated (where ``out * 255`` lies within 1e-6 of .5 either neighbour is
+        accepted).
 
     Examples
     --------
@@ -215,7 +216,8 @@ def adjust_gamma(image, gamma):
     corrected : ndarray
         A new array with the shape and dtype of ``image``: floats stay floats
         in [0, 1]; ``uint8`` results are ``np.rint(out * 255)``: rounded to
-        the nearest integer, not truncated.
+        the nearest integer, not truncated (where ``out * 255`` lies within 1e-6
+        of .5 either neighbour is accepted).
 
     See Also
     --------

@@ -47,7 +47,8 @@ def resize_image(image, size):
     -------
     resized : (height, width) or (height, width, 3) ndarray
         Same dtype and range as ``image``; ``uint8`` results are rounded to the
-        nearest integer.
+        nearest integer (``np.rint``; where the exact value lies within 1e-6 of .5
+        either neighbour is accepted).
 
     Notes
     -----

@@ -12,7 +12,14 @@ import numpy as np
 import skimage.transform
 
 from coursekit.checks._registry import contract
-from coursekit.checks.compare import check_image, check_new_array, expect_raises
+from coursekit.checks.compare import (
+    LEFT_OUT,
+    check_image,
+    check_new_array,
+    expect_raises,
+    given,
+    or_default,
+)
 from coursekit.checks.inputs import random_image, value_scale
 
 __all__ = [
@@ -55,12 +62,12 @@ _ROT90_HINT = (
         {"image": random_image(3, (2, 3), np.uint8), "k": 7},
     ],
 )
-def rotate90_quarter_turns(rotate90, image, k):
-    """``rotate90(image, k)`` equals ``np.rot90(image, k)`` exactly."""
-    got = rotate90(image, k)
+def rotate90_quarter_turns(rotate90, image, k=LEFT_OUT):
+    """``rotate90(image, k)`` equals ``np.rot90(image, k)`` exactly (k left out: 1)."""
+    got = rotate90(image, **given(k=k))
     check_image(
         got,
-        np.rot90(image, k, axes=(0, 1)).astype(np.float64),
+        np.rot90(image, or_default(k, 1), axes=(0, 1)).astype(np.float64),
         {"image": image, "k": k},
         dtype=image.dtype,
         float_tol=0.0,
@@ -130,14 +137,14 @@ def interior_mask(shape_in, shape_out, angle, margin=1.0) -> np.ndarray:
         {"image": random_image(7, (2, 5), np.uint8), "angle": 540, "mode": "edge", "resize": False},
     ],
 )  # fmt: skip
-def rotate_quarter_turns(rotate, image, angle, mode="reflect", resize=False):
+def rotate_quarter_turns(rotate, image, angle, mode=LEFT_OUT, resize=LEFT_OUT):
     """Multiples of 90 degrees are exact quarter turns, whatever ``mode`` and ``resize``.
 
     Whether the result is a new array is not checked here: a rotate that delegates quarter
     turns to the student's rotate90, as the notebook suggests, would pay twice for a rotate90
     that returns a view (rotate90's own new_array check charges it once).
     """
-    got = rotate(image, angle, mode=mode, resize=resize)
+    got = rotate(image, angle, **given(mode=mode, resize=resize))
     check_image(
         got,
         np.rot90(image, int(round(angle / 90)), axes=(0, 1)).astype(np.float64),
@@ -183,10 +190,11 @@ def rotate_any_angle(rotate, image, angle, mode="reflect"):
         for mode in MODES
     ],
 )
-def rotate_mode(rotate, image, angle, mode):
-    """The corners uncovered by the rotation are filled as ``mode`` says."""
+def rotate_mode(rotate, image, angle, mode=LEFT_OUT):
+    """The corners uncovered by the rotation are filled as ``mode`` says (left out: reflect)."""
     inputs = {"image": image, "angle": angle, "mode": mode}
-    got = rotate(image, angle, mode=mode)
+    got = rotate(image, angle, **given(mode=mode))
+    mode = or_default(mode, "reflect")
     check_image(
         got,
         _rotated(image, angle, mode, False),
@@ -295,17 +303,43 @@ def _on_unit_scale(image) -> np.ndarray:
     return image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
 
 
-def _check_pointwise(function, image, parameter, value, exact_unit, hint):
+def _check_pointwise(function, image, parameter, value, exact_unit, hint, variants=None):
     inputs = {"image": image, parameter: value}
     got = function(image, value)
+    scale = value_scale(image)
     check_image(
         got,
-        exact_unit * value_scale(image),
+        exact_unit * scale,
         inputs,
         dtype=image.dtype,
         hint=hint,
         input_image=image,
+        variants={h: v * scale for h, v in (variants or {}).items()},
     )
+
+
+def _gamma_variants(image, gamma) -> dict:
+    """Mistaken gammas, each named only when it alone reproduces the answer."""
+    unit = np.clip(_on_unit_scale(image), 0.0, 1.0)
+    return {
+        "you used 1 / gamma: the power law is out = value ** gamma (gamma > 1 darkens)":
+            unit ** (1.0 / gamma),
+        "you applied the power to the 0..255 values: divide a uint8 image by 255 first, then "
+        "out = value ** gamma, then * 255": np.clip(
+            (unit * 255.0) ** gamma / 255.0, 0.0, 1.0),
+    }  # fmt: skip
+
+
+def _brightness_variants(image, factor) -> dict:
+    unit = _on_unit_scale(image)
+    variants = {
+        "values above 1 (white) must be clipped: np.clip(value * factor, 0, 1)": unit * factor,
+    }
+    if factor:
+        variants["you divided by factor: the result is value * factor"] = np.clip(
+            unit / factor, 0.0, 1.0
+        )
+    return variants
 
 
 _BRIGHTNESS_HINT = (
@@ -329,7 +363,8 @@ _GAMMA_HINT = (
 def brightness_values(adjust_brightness, image, factor):
     """Values multiplied by ``factor`` on the [0, 1] scale and clipped."""
     exact = np.clip(_on_unit_scale(image) * factor, 0.0, 1.0)
-    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT)
+    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT,
+                     _brightness_variants(image, factor))
 
 
 @contract(
@@ -344,7 +379,8 @@ def brightness_values(adjust_brightness, image, factor):
 def brightness_rounding(adjust_brightness, image, factor):
     """uint8 results are rounded to the nearest integer."""
     exact = np.clip(_on_unit_scale(image) * factor, 0.0, 1.0)
-    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT)
+    _check_pointwise(adjust_brightness, image, "factor", factor, exact, _BRIGHTNESS_HINT,
+                     _brightness_variants(image, factor))
 
 
 @contract(
@@ -372,7 +408,8 @@ def brightness_new_array(adjust_brightness, image, factor):
 def gamma_values(adjust_gamma, image, gamma):
     """``value ** gamma`` on the [0, 1] scale."""
     exact = np.clip(_on_unit_scale(image) ** gamma, 0.0, 1.0)
-    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT)
+    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT,
+                     _gamma_variants(image, gamma))
 
 
 @contract(
@@ -387,7 +424,8 @@ def gamma_values(adjust_gamma, image, gamma):
 def gamma_rounding(adjust_gamma, image, gamma):
     """uint8 results are rounded to the nearest integer."""
     exact = np.clip(_on_unit_scale(image) ** gamma, 0.0, 1.0)
-    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT)
+    _check_pointwise(adjust_gamma, image, "gamma", gamma, exact, _GAMMA_HINT,
+                     _gamma_variants(image, gamma))
 
 
 @contract(

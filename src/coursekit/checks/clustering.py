@@ -8,12 +8,23 @@ without its seed), so a method that is ignored or set up differently shows.
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
 
 from coursekit.checks._registry import contract
-from coursekit.checks.compare import array_problem, describe, fail, format_number, same_partition
+from coursekit.checks.compare import (
+    LEFT_OUT,
+    array_problem,
+    describe,
+    fail,
+    first_difference,
+    format_number,
+    given,
+    or_default,
+    same_partition,
+)
 from coursekit.checks.inputs import random_image
 
 __all__ = [
@@ -127,7 +138,51 @@ def _reference_histogram(image, bins, colour_space):
     return features.colour_histogram(image, bins=bins, colour_space=colour_space)
 
 
-def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_HISTOGRAM_HINT):
+def _histogram_with(values, bins, colour_space, ranges) -> np.ndarray:
+    """A histogram made like the reference's from ``values`` (float RGB, any scale) with
+    the given per-channel ranges (None: the channel's own minimum and maximum)."""
+    import skimage.color
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if colour_space == "hsv":
+            values = skimage.color.rgb2hsv(values)
+        elif colour_space == "lab":
+            values = skimage.color.rgb2lab(values)
+    parts = []
+    for channel, r in zip(np.moveaxis(values, -1, 0), ranges, strict=True):
+        if r is None:
+            r = (float(channel.min()), float(channel.max()))
+            if r[0] == r[1]:
+                r = (r[0] - 0.5, r[1] + 0.5)
+        counts, _ = np.histogram(channel, bins=bins, range=r)
+        total = counts.sum()
+        parts.append(counts / total if total else counts.astype(np.float64))
+    return np.concatenate(parts)
+
+
+def _histogram_variants(image, bins, colour_space) -> dict:
+    """Mistaken recipes, each named only when it alone reproduces the answer."""
+    unit = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    ranges = _RANGES[colour_space]
+    variants = {
+        "each channel's range is its own minimum to maximum here; use the fixed ranges "
+        "(rgb and hsv (0, 1); lab L* (0, 100), a* and b* (-128, 127))":
+            (unit, [None, None, None]),
+    }  # fmt: skip
+    if image.dtype == np.uint8 and colour_space == "rgb":
+        variants["your histogram is that of the 0..255 values in the range (0, 1): divide a "
+                 "uint8 image by 255 first"] = (image.astype(np.float64), ranges)
+    if colour_space == "lab":
+        for wrong in ([(0.0, 100.0), (-100.0, 100.0), (-100.0, 100.0)],
+                      [(0.0, 1.0)] * 3, [(0.0, 255.0)] * 3, [(0.0, 100.0)] * 3):
+            variants[f"your Lab ranges are {wrong}: L* is (0, 100), a* and b* (-128, 127)"] = (
+                unit, wrong)
+    return {hint: _histogram_with(v, bins, colour_space, r) for hint, (v, r) in variants.items()}
+
+
+def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_HISTOGRAM_HINT,
+                     variants=None):  # fmt: skip
     value = np.asarray(got, dtype=np.float64) if isinstance(got, (list, tuple)) else got
     problem = array_problem(value, expected.shape)
     if problem:
@@ -150,6 +205,14 @@ def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_H
         )
     elif np.allclose(value, expected.reshape(3, bins)[::-1].ravel()):
         specific = "the channels are in the wrong order: channel 0 first"
+    else:
+        fits = [
+            h for h, v in (variants or {}).items()
+            if v.shape == value.shape
+            and np.all(np.abs(value - v).reshape(3, bins).sum(axis=1) <= allowed)
+            and not np.all(np.abs(v - expected).reshape(3, bins).sum(axis=1) <= allowed)
+        ]  # fmt: skip
+        specific = fits[0] if len(fits) == 1 else None
     expected_sums = [format_number(s) for s in expected.reshape(3, bins).sum(axis=1)]
     fail(
         f"the histogram values differ (channel {channel}: the shares are off by "
@@ -171,12 +234,12 @@ def _check_histogram(got, expected, image, inputs, *, moved_pixels: int, hint=_H
         {"image": random_image(2, (3, 3, 3)), "bins": 8},
     ],
 )
-def histogram_rgb(colour_histogram, image, bins, colour_space="rgb"):
-    """RGB histograms: one per channel over (0, 1), each summing to 1."""
+def histogram_rgb(colour_histogram, image, bins=LEFT_OUT, colour_space=LEFT_OUT):
+    """RGB histograms: one per channel over (0, 1), each summing to 1 (bins left out: 8)."""
     inputs = {"image": image, "bins": bins, "colour_space": colour_space}
-    got = colour_histogram(image, bins=bins, colour_space=colour_space)
-    _check_histogram(got, _reference_histogram(image, bins, colour_space), image, inputs,
-                     moved_pixels=0)  # fmt: skip
+    got = colour_histogram(image, **given(bins=bins, colour_space=colour_space))
+    expected = _reference_histogram(image, or_default(bins, 8), or_default(colour_space, "rgb"))
+    _check_histogram(got, expected, image, inputs, moved_pixels=0)
 
 
 @contract(
@@ -200,6 +263,7 @@ def histogram_colour_spaces(colour_histogram, image, bins, colour_space):
         moved_pixels=1,
         hint=f"convert with skimage.color.rgb2{colour_space} and use the channels' ranges "
         f"({ranges}) in np.histogram(..., range=...).",
+        variants=_histogram_variants(image, bins, colour_space),
     )
 
 
@@ -215,17 +279,40 @@ def histogram_colour_spaces(colour_histogram, image, bins, colour_space):
         "bins": 3, "colour_space": "rgb"}],
 )  # fmt: skip
 def histogram_dtypes(colour_histogram, image, bins, colour_space="rgb"):
-    """A uint8 image gives the histogram of the same image divided by 255."""
+    """A uint8 image gives the histogram of the same image divided by 255.
+
+    Compared with the function's own answer for ``image / 255`` (up to one pixel moved
+    across a bin edge by the division), so that a mistake in the values themselves (a
+    range, a colour space) is charged by the rgb and colour_spaces checks, not here too.
+    """
     inputs = {"image": image, "bins": bins, "colour_space": colour_space}
     got = colour_histogram(image, bins=bins, colour_space=colour_space)
-    _check_histogram(
-        got,
-        _reference_histogram(image, bins, colour_space),
-        image,
+    as_float = image / 255.0
+    own = colour_histogram(as_float, bins=bins, colour_space=colour_space)
+    got_value = np.asarray(got, dtype=np.float64) if isinstance(got, (list, tuple)) else got
+    own_value = np.asarray(own, dtype=np.float64) if isinstance(own, (list, tuple)) else own
+    problem = array_problem(got_value, (3 * bins,))
+    if problem:
+        fail(problem[0], inputs, show_expected=False, hint=problem[1] or _HISTOGRAM_HINT)
+    if not isinstance(own_value, np.ndarray) or own_value.shape != got_value.shape:
+        return  # the image / 255 answer is judged by the rgb and colour_spaces checks
+    n_pixels = image.shape[0] * image.shape[1]
+    difference = np.abs(got_value.astype(np.float64) - own_value).reshape(3, bins).sum(axis=1)
+    if np.all(difference <= 2.0 / n_pixels + 1e-9):
+        return
+    variants = _histogram_variants(image, bins, colour_space)
+    fits = [h for h, v in variants.items()
+            if np.all(np.abs(got_value - v).reshape(3, bins).sum(axis=1) <= 2.0 / n_pixels + 1e-9)]
+    fail(
+        "your histogram of the uint8 image differs from your histogram of the same image "
+        "divided by 255 (channel sums of the differences: "
+        f"{[format_number(d) for d in difference]})",
         inputs,
-        moved_pixels=1,
-        hint="divide a uint8 image by 255 first, so that its values are on the [0, 1] scale "
-        "the ranges are written in.",
+        own_value,
+        got,
+        hint=fits[0] if len(fits) == 1 else "convert a uint8 image to float in [0, 1] "
+        "(image / 255) before anything else, so that both give the same histogram",
+        details=first_difference(got_value, own_value),
     )
 
 
@@ -258,13 +345,66 @@ def _reference_labels(features, k, method, random_state):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return cluster.cluster_images(features, k, method=method, random_state=random_state)
+        return cluster.cluster_images(
+            features,
+            k,
+            method=or_default(method, "kmeans"),
+            # A copy: a Generator of the inputs must reach the student unused.
+            random_state=copy.deepcopy(or_default(random_state, 0)),
+        )
+
+
+def _dbscan_variants(features, k) -> dict:
+    """Labels of mistaken DBSCAN set-ups, each named only when it alone reproduces them."""
+    from sklearn.cluster import DBSCAN
+
+    from coursekit.cluster import dbscan_eps
+
+    x = np.asarray(features, dtype=np.float64)
+    eps = dbscan_eps(x, k)
+    return {
+        "DBSCAN's defaults (eps=0.5, min_samples=5) give these labels: use "
+        "eps=dbscan_eps(features, k) and min_samples=k": DBSCAN().fit_predict(x),
+        "these are DBSCAN's labels with the default eps=0.5: use eps=dbscan_eps(features, k)":
+            DBSCAN(min_samples=k).fit_predict(x),
+        "these are DBSCAN's labels with the default min_samples=5: use min_samples=k":
+            DBSCAN(eps=eps).fit_predict(x),
+        "these are DBSCAN's labels with min_samples=2 whatever k is: use min_samples=k":
+            DBSCAN(eps=dbscan_eps(x, 2), min_samples=2).fit_predict(x),
+    }  # fmt: skip
+
+
+def _confirmed_labels(value, expected, variants) -> str | None:
+    if np.array_equal(value, expected + 1) and np.any(expected == -1):
+        return "your labels are the expected ones plus one: noise samples keep the label -1"
+    fits = [
+        h for h, v in variants.items()
+        if same_partition(value, v) and np.array_equal(value == -1, v == -1)
+        and not (same_partition(v, expected) and np.array_equal(v == -1, expected == -1))
+    ]  # fmt: skip
+    return fits[0] if len(fits) == 1 else None
+
+
+def _first_grouping_difference(value, expected, noise) -> str | None:
+    """The first sample whose group (or noise label) differs, with both labels."""
+    forward, backward = {}, {}
+    for i, (e, g) in enumerate(zip(expected.tolist(), value.tolist(), strict=True)):
+        if noise:
+            wrong = (e == -1) != (g == -1)
+        else:
+            wrong = forward.setdefault(e, g) != g or backward.setdefault(g, e) != e
+        if wrong:
+            return (
+                f"first sample that differs: row {i} (expected label {e}, got {g}; samples with "
+                "the same expected label must share one label, and only those)"
+            )
+    return None
 
 
 def _check_labels(cluster_images, features, k, method, random_state, hint, *, noise=False,
-                  array=False):
+                  array=False, variants=None):  # fmt: skip
     inputs = {"features": features, "k": k, "method": method, "random_state": random_state}
-    got = cluster_images(features, k, method=method, random_state=random_state)
+    got = cluster_images(features, k, **given(method=method, random_state=random_state))
     if array and not isinstance(got, np.ndarray):
         fail(f"expected a numpy array of integer labels, got {describe(got)}", inputs,
              show_expected=False, hint="return np.asarray(labels), not a list")  # fmt: skip
@@ -276,22 +416,20 @@ def _check_labels(cluster_images, features, k, method, random_state, hint, *, no
         fail(f"labels must be integers, got dtype {value.dtype}", inputs, show_expected=False,
              hint="fit_predict returns integer labels: return them as they are")  # fmt: skip
     expected = _reference_labels(features, k, method, random_state)
-    if noise and not np.array_equal(value == -1, expected == -1):
+    noise_differs = noise and not np.array_equal(value == -1, expected == -1)
+    if noise_differs or not same_partition(value, expected):
+        specific = _confirmed_labels(value, expected, variants() if variants else {})
+        where = _first_grouping_difference(value, expected, noise_differs)
         fail(
-            "the noise samples (label -1) differ from the expected ones",
+            "the noise samples (label -1) differ from the expected ones"
+            if noise_differs
+            else "the samples are grouped differently from the expected clusters (label "
+            "numbers may differ; the grouping may not)",
             inputs,
             expected,
             value,
-            hint=hint,
-        )
-    if not same_partition(value, expected):
-        fail(
-            "the samples are grouped differently from the expected clusters (label numbers "
-            "may differ; the grouping may not)",
-            inputs,
-            expected,
-            value,
-            hint=hint,
+            hint=specific or hint,
+            details=where,
         )
 
 
@@ -303,7 +441,7 @@ def _check_labels(cluster_images, features, k, method, random_state, hint, *, no
         {"features": separated_features(2, 3, n_features=2), "k": 3},
     ],
 )
-def cluster_images_kmeans(cluster_images, features, k, method="kmeans", random_state=0):
+def cluster_images_kmeans(cluster_images, features, k, method=LEFT_OUT, random_state=LEFT_OUT):
     """k-means groups well separated samples; the labels are a numpy array of integers."""
     _check_labels(cluster_images, features, k, method, random_state,
                   "KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict("
@@ -320,7 +458,7 @@ def cluster_images_kmeans(cluster_images, features, k, method="kmeans", random_s
         for rs in (0, 1)
     ],
 )
-def cluster_images_random_state(cluster_images, features, k, method, random_state):
+def cluster_images_random_state(cluster_images, features, k, method, random_state=LEFT_OUT):
     """On samples where the result depends on the seed, the seed gives the documented one."""
     settings = (
         "KMeans(n_clusters=k, n_init=10, random_state=random_state)"
@@ -392,9 +530,9 @@ def cluster_images_dbscan(cluster_images, features, k, method="dbscan", random_s
         method,
         random_state,
         "DBSCAN(eps=dbscan_eps(features, k), min_samples=k).fit_predict(features) (from "
-        "coursekit.cluster import dbscan_eps): DBSCAN's defaults (eps=0.5, min_samples=5) do "
-        "not fit these samples.",
+        "coursekit.cluster import dbscan_eps); noise samples keep the label -1.",
         noise=True,
+        variants=lambda: _dbscan_variants(features, k),
     )
 
 

@@ -25,13 +25,74 @@ __all__ = [
     "same_partition",
     "label_mapping",
     "ROUNDING_SLACK",
+    "FLOAT_RTOL",
+    "FLOAT_ATOL",
+    "HALF_SLACK",
+    "CHAIN_SHARE",
+    "computed_close",
+    "first_difference",
+    "confirmed_cause",
+    "LEFT_OUT",
+    "given",
+    "or_default",
 ]
 
 #: How far a uint8 result may be from the exact (unrounded) value: rounding to the
 #: nearest integer moves a value by at most 0.5; the rest allows for float error.
 ROUNDING_SLACK = 0.5 + 1e-6
 
+# What is compared exactly and what with a tolerance, the same in the quick checks and the
+# hidden tests, so that the grade does not depend on the machine (BLAS kernel, numba or not):
+#
+# * exact by construction: pixels moved, not computed (quarter turns, flips, the originals in an
+#   augmented batch), integers (labels, positions, counts) and the student's own two calls
+#   with the same arguments (same process, same machine);
+# * float results of a computation: within FLOAT_RTOL relative plus FLOAT_ATOL absolute of the
+#   grader's value (another BLAS kernel changes the last bits: about 3e-16), or within a
+#   looser tolerance that the check's docstring states (1e-6 for images on the [0, 1] scale);
+# * uint8 results: the exact value rounded to the nearest integer; a value may be one grey
+#   level off only where the exact value lies within HALF_SLACK of .5 (ROUNDING_SLACK);
+# * uint8 results of a chain of rounded steps (the augmentation pipeline), where the exact
+#   value is not at hand: every value within one grey level, and at most CHAIN_SHARE of them
+#   (at least one value) off by one.
+
+#: Relative tolerance of float results that are computed, not moved.
+FLOAT_RTOL = 1e-9
+#: Absolute tolerance added to :data:`FLOAT_RTOL`.
+FLOAT_ATOL = 1e-12
+#: How close to .5 an exact value must be for either neighbour to count as its rounding.
+HALF_SLACK = 1e-6
+#: Share of the values of a chain of rounded uint8 steps that may be one grey level off.
+CHAIN_SHARE = 0.01
+
 _SMALL = 24  # arrays with at most this many values (and 2 dimensions) are shown whole
+
+
+class _LeftOut:
+    """An argument the check leaves out of the call, so that its default is tested."""
+
+    def __repr__(self) -> str:
+        return "left out (the default)"
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return "LEFT_OUT"
+
+
+#: Marks an input that the contract leaves out of the call (the function's default applies).
+LEFT_OUT = _LeftOut()
+
+
+def given(**arguments) -> dict:
+    """The keyword arguments that are not :data:`LEFT_OUT`."""
+    return {name: value for name, value in arguments.items() if value is not LEFT_OUT}
+
+
+def or_default(value, default):
+    """``default`` for an argument :data:`LEFT_OUT`, else ``value``."""
+    return default if value is LEFT_OUT else value
 
 
 class Mismatch(AssertionError):
@@ -233,6 +294,7 @@ def check_image(
     hint: str | None = None,
     input_image=None,
     what: str = "values",
+    variants: dict | None = None,
 ):
     """Compare an image (or any array) answer with the exact expected values.
 
@@ -257,6 +319,12 @@ def check_image(
         Shown in the HTML feedback beside the expected and the actual image.
     what : str
         What the values are, for the message ("values", "the interior").
+    variants : dict, optional
+        ``{hint: exact values}`` of mistaken variants of the reference on the same input
+        (e.g. ``1 / gamma``), on the result's scale. Besides truncation and the [0, 1]
+        scale (tried for every uint8 result) and * 255 (every float result), a hint naming a
+        cause is given only when exactly one variant reproduces the answer; otherwise the
+        message shows where the values differ, and ``hint`` (the recipe) is said.
     """
     exact = np.asarray(exact, dtype=np.float64)
     dtype = np.dtype(dtype)
@@ -299,22 +367,8 @@ def check_image(
     moved = explain_arrangement(got, expected)
     if moved:
         text += f"; {moved}"
-    elif dtype == np.uint8:
-        floor = np.floor(exact + 1e-9)
-        truncated = compare & (np.abs(values - floor) <= 1e-9)
-        if np.all(truncated[compare]) and np.any(bad):
-            specific = (
-                "your values are the exact ones cut down (truncated) instead of rounded: "
-                "use np.rint(values) before .astype(np.uint8)"
-            )
-        elif np.all(values[compare] <= 1.0) and exact[compare].max() > 2.0:
-            specific = (
-                "your values are on the [0, 1] scale but the result is uint8 (0..255): "
-                "multiply by 255 before rounding"
-            )
-    elif dtype.kind == "f" and exact[compare].size and np.abs(exact[compare]).max() <= 1.0:
-        if values[compare].max() > 1.5:
-            specific = "a float image stays on the [0, 1] scale: do not multiply by 255"
+    else:
+        specific = _confirmed_variant(values, exact, compare, dtype, slack, variants or {})
     fail(
         text,
         inputs,
@@ -324,6 +378,47 @@ def check_image(
         images=images,
         details=_where(bad, values, exact, rounded=rounded),
     )
+
+
+def _confirmed_variant(values, exact, compare, dtype, slack, variants) -> str | None:
+    """The hint of the one mistaken variant that reproduces ``values``, else None.
+
+    A variant is one or more arrays: each value must match one of them at its position (a
+    truncation of 119.99999999999999 or of 120.00000000000001 is either neighbour).
+    """
+    candidates: list[tuple[str, list[np.ndarray], float]] = []
+    if dtype == np.uint8:
+        truncated = (
+            "your values are the exact ones cut down (truncated) instead of rounded: "
+            "use np.rint(values) before .astype(np.uint8)"
+        )
+        candidates.append((truncated, [np.floor(exact + 1e-9), np.floor(exact - 1e-9)], 1e-9))
+        if exact[compare].max(initial=0) > 2.0:
+            unit = exact / 255.0
+            candidates.append((
+                "your values are on the [0, 1] scale but the result is uint8 (0..255): "
+                "multiply by 255 before rounding",
+                [np.rint(unit), np.floor(unit + 1e-9), np.floor(unit - 1e-9)], 1e-9))
+    elif exact[compare].size and np.abs(exact[compare]).max() <= 1.0:
+        candidates.append(
+            ("a float image stays on the [0, 1] scale: do not multiply by 255", [exact * 255.0],
+             max(slack, 1e-9) * 255.0)
+        )  # fmt: skip
+    for hint, variant in variants.items():
+        candidates.append((hint, [np.asarray(variant, dtype=np.float64)], slack))
+    fits = set()
+    for hint, arrays, tolerance in candidates:
+        if any(a.shape != values.shape for a in arrays):
+            continue
+        close = np.zeros(values.shape, dtype=bool)
+        right = np.zeros(values.shape, dtype=bool)
+        for a in arrays:
+            close |= np.abs(values - a) <= tolerance
+            right |= np.abs(a - exact) <= slack
+        # It must reproduce the answer, and differ from the right one on this input.
+        if np.all(close[compare]) and not np.all(right[compare]):
+            fits.add(hint)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def check_new_array(call, inputs: dict, *, hint: str | None = None, result_name="result"):
@@ -406,3 +501,75 @@ def label_mapping(got, expected) -> dict:
         e.item(): g.item()
         for e, g in zip(np.asarray(expected).ravel(), np.asarray(got).ravel(), strict=True)
     }
+
+
+# -- computed values on any machine ----------------------------------------------------------
+def computed_close(got, expected) -> bool:
+    """True when ``got`` equals ``expected`` up to the machine's last bits.
+
+    Floats within :data:`FLOAT_RTOL` relative plus :data:`FLOAT_ATOL` absolute (NaN where
+    NaN); integers (uint8 images from a chain of rounded steps) within one, and at most
+    :data:`CHAIN_SHARE` of the values (at least one) off by one; shape and dtype the same.
+    """
+    if not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
+        return False
+    if got.shape != expected.shape or got.dtype != expected.dtype:
+        return False
+    if expected.dtype.kind in "fc":
+        return bool(np.allclose(got, expected, rtol=FLOAT_RTOL, atol=FLOAT_ATOL, equal_nan=True))
+    if expected.dtype.kind not in "iu":
+        return bool(np.array_equal(got, expected))
+    off = np.abs(got.astype(np.int64) - expected.astype(np.int64))
+    return bool(off.max(initial=0) <= 1 and (off > 0).sum() <= max(1, CHAIN_SHARE * off.size))
+
+
+def first_difference(got, expected) -> str | None:
+    """Where two arrays first differ and both values there, or None when they are equal."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return f"the shapes differ: expected {expected.shape}, got {got.shape}"
+    if expected.dtype.kind in "fc" and got.dtype.kind in "fc":
+        differ = ~np.isclose(got, expected, rtol=FLOAT_RTOL, atol=FLOAT_ATOL, equal_nan=True)
+    else:
+        differ = got != expected
+    if not differ.any():
+        return None
+    position = tuple(int(i) for i in np.argwhere(differ)[0])
+    return (
+        f"first difference at {list(position)}: expected {format_number(expected[position])}, "
+        f"got {format_number(got[position])} ({int(differ.sum())} of {differ.size} values "
+        "differ)"
+    )
+
+
+def confirmed_cause(got, variants: dict, matches) -> str | None:
+    """The one mistaken variant that reproduces ``got``, or None.
+
+    Parameters
+    ----------
+    got : object
+        The student's answer.
+    variants : dict
+        ``{hint: thunk}``: each thunk computes what one mistaken variant of the reference
+        returns on the same input (it may raise: then it does not match).
+    matches : callable
+        ``matches(got, variant_value) -> bool``.
+
+    Returns
+    -------
+    str or None
+        The hint of the only variant whose answer matches ``got``; None when none or more
+        than one match (a hint names a cause only when the input tells it apart).
+    """
+    fits = []
+    for hint, thunk in variants.items():
+        try:
+            value = thunk()
+        except Exception:  # noqa: BLE001 - a variant that cannot run on this input
+            continue
+        try:
+            if matches(got, value):
+                fits.append(hint)
+        except Exception:  # noqa: BLE001 - an answer of another shape
+            continue
+    return fits[0] if len(fits) == 1 else None

@@ -8,6 +8,7 @@ clusterings for different seeds (so an ignored ``random_state`` shows).
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -16,6 +17,7 @@ import skimage.transform
 
 from coursekit.checks._registry import contract
 from coursekit.checks.compare import (
+    LEFT_OUT,
     ROUNDING_SLACK,
     Mismatch,
     array_problem,
@@ -23,6 +25,8 @@ from coursekit.checks.compare import (
     describe,
     fail,
     format_number,
+    given,
+    or_default,
     same_partition,
 )
 from coursekit.checks.inputs import random_image, value_scale
@@ -197,13 +201,17 @@ def _reference_clustering(image, k, colour_space, random_state):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return cluster.cluster_pixels(
-            image, k, colour_space=colour_space, random_state=random_state
+            image,
+            k,
+            colour_space=or_default(colour_space, "rgb"),
+            # A copy: a Generator of the inputs must reach the student unused.
+            random_state=copy.deepcopy(or_default(random_state, 0)),
         )
 
 
 def _check_grouping(cluster_pixels, image, k, colour_space, random_state, hint):
     inputs = {"image": image, "k": k, "colour_space": colour_space, "random_state": random_state}
-    got = cluster_pixels(image, k, colour_space=colour_space, random_state=random_state)
+    got = cluster_pixels(image, k, **given(colour_space=colour_space, random_state=random_state))
     labels, _ = _unpack_clustering(got, image, k, inputs)
     expected, _ = _reference_clustering(image, k, colour_space, random_state)
     if not same_partition(labels, expected):
@@ -228,7 +236,8 @@ def _palette_quick(spaces, n=2):
 
 
 @contract("cluster_pixels", "grouping", quick=_palette_quick(["rgb"]))
-def cluster_pixels_grouping(cluster_pixels, image, k, colour_space="rgb", random_state=0):
+def cluster_pixels_grouping(cluster_pixels, image, k, colour_space=LEFT_OUT,
+                            random_state=LEFT_OUT):  # fmt: skip
     """The pixels are grouped as k-means groups them in RGB scaled to [0, 1]."""
     _check_grouping(cluster_pixels, image, k, colour_space, random_state, _CLUSTER_HINT)
 
@@ -323,6 +332,7 @@ _QUANTISE_HINT = (
 
 def _painted(image, k, colour_space, random_state) -> np.ndarray:
     labels, centres = _reference_clustering(image, k, colour_space, random_state)
+    colour_space = or_default(colour_space, "rgb")
     palette = centres[np.newaxis]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -335,7 +345,7 @@ def _painted(image, k, colour_space, random_state) -> np.ndarray:
 
 def _check_quantise(quantise, image, k, colour_space, random_state):
     inputs = {"image": image, "k": k, "colour_space": colour_space, "random_state": random_state}
-    got = quantise(image, k, colour_space=colour_space, random_state=random_state)
+    got = quantise(image, k, **given(colour_space=colour_space, random_state=random_state))
     try:
         check_image(
             got,
@@ -346,7 +356,11 @@ def _check_quantise(quantise, image, k, colour_space, random_state):
             input_image=image,
         )
     except Mismatch as exc:
-        if random_state != 0 and _same_image(got, _painted(image, k, colour_space, 0)):
+        if (
+            isinstance(random_state, (int, np.integer))
+            and random_state != 0
+            and _same_image(got, _painted(image, k, colour_space, 0))
+        ):
             exc.hint = (
                 "your result is the one for random_state=0: on this image the clusters depend "
                 "on the seed, so pass random_state on to cluster_pixels (or KMeans) unchanged."
@@ -371,7 +385,7 @@ def _same_image(got, exact) -> bool:
          "random_state": 1},
     ],
 )  # fmt: skip
-def quantise_values(quantise, image, k, colour_space="rgb", random_state=0):
+def quantise_values(quantise, image, k, colour_space=LEFT_OUT, random_state=LEFT_OUT):
     """Every pixel painted with the mean colour of its cluster."""
     _check_quantise(quantise, image, k, colour_space, random_state)
 

@@ -86,9 +86,12 @@ def purity(labels_true, labels_pred):
     Parameters
     ----------
     labels_true : (n,) array_like
-        Known class of each sample (strings or numbers, no missing values).
+        Known class of each sample (strings or numbers, no missing values): a list, tuple,
+        numpy array or pandas Series; samples are paired by position, never by a Series'
+        index.
     labels_pred : (n,) array_like
         Cluster of each sample (strings or numbers); the same length as ``labels_true``.
+        Every name is a cluster, -1 (DBSCAN's noise) too.
 
     Returns
     -------

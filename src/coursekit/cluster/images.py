@@ -42,9 +42,9 @@ def cluster_images(features, k, method="kmeans", random_state=0):
         component.
         ``"dbscan"``: :class:`sklearn.cluster.DBSCAN` with ``min_samples=k`` and ``eps``
         from :func:`dbscan_eps`; the number of clusters is found, not chosen.
-    random_state : None, int or numpy.random.Generator, optional
-        Seeds k-means and the Gaussian mixture; an int is passed to scikit-learn
-        unchanged, and the same value gives the same labels.
+    random_state : None or int, optional
+        Seeds k-means and the Gaussian mixture: passed to scikit-learn unchanged (a numpy
+        integer counts as that int), and the same int gives the same labels.
 
     Returns
     -------

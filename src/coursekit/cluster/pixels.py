@@ -43,14 +43,15 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
         :func:`skimage.color.rgb2hsv` (all in [0, 1]), ``"lab"`` through
         :func:`skimage.color.rgb2lab` (L* in [0, 100], a* and b* in about [-128, 127]; its
         distances follow perceived colour differences more closely).
-    random_state : None, int or numpy.random.Generator, optional
-        Seeds k-means' initial centres; an int is passed to
-        :class:`sklearn.cluster.KMeans` unchanged, and the same value gives the same labels.
+    random_state : None or int, optional
+        Seeds k-means' initial centres: passed to :class:`sklearn.cluster.KMeans` unchanged
+        (a numpy integer counts as that int), and the same int gives the same labels; None
+        gives a new seed every call.
 
     Returns
     -------
-    labels : (H, W) ndarray of int64
-        Cluster of each pixel, values in 0 .. k - 1.
+    labels : (H, W) ndarray of integers
+        Cluster of each pixel, values in 0 .. k - 1 (any integer dtype: KMeans gives int32).
     centres : (k, 3) ndarray of float64
         Mean colour of each cluster, in ``colour_space``'s units; ``centres[j]`` belongs to
         label ``j``.
@@ -59,10 +60,12 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
     -----
     :class:`sklearn.cluster.KMeans` runs with ``n_init=4`` restarts. Its cluster numbers
     are arbitrary, so clusters are renumbered by increasing brightness of their centre
-    (R + G + B for "rgb", V for "hsv", L* for "lab"; ties by the other coordinates): label
-    0 is the darkest. This makes the numbers reproducible, not meaningful; compare
-    clusterings with :func:`sklearn.metrics.adjusted_rand_score`, not label by label.
-    With fewer distinct colours than ``k``, scikit-learn warns and some labels stay empty.
+    (R + G + B for "rgb", V for "hsv", L* for "lab"; centres of equal brightness by channel
+    0, then channel 1, then channel 2, smallest first): label 0 is the darkest. This makes
+    the numbers reproducible, not meaningful; compare clusterings with
+    :func:`sklearn.metrics.adjusted_rand_score`, not label by label.
+    With fewer distinct colours than ``k``, scikit-learn warns and some labels stay empty:
+    there are still ``k`` centres.
     In "hsv", hue is an angle (0 and 1 are both red) but k-means measures it along a line,
     so reds may split into two clusters.
 
@@ -117,14 +120,15 @@ def quantise(image, k, colour_space="rgb", random_state=0):
     colour_space : {"rgb", "hsv", "lab"}, optional
         Space the pixels are clustered (and the cluster means taken) in; see
         :func:`cluster_pixels`.
-    random_state : None, int or numpy.random.Generator, optional
+    random_state : None or int, optional
         Seeds k-means, as in :func:`cluster_pixels`.
 
     Returns
     -------
     (H, W, 3) ndarray
         The image drawn with at most ``k`` colours, in the input's dtype and range
-        (``uint8`` rounded to the nearest level).
+        (``uint8`` rounded to the nearest level with ``np.rint``; where the exact value lies
+        within 1e-6 of .5 either neighbour is accepted).
 
     Notes
     -----
