@@ -10,10 +10,10 @@ import inspect
 import pytest
 
 import coursekit.augment
-from coursekit.augment import _accel, colour, filters, geometry, pipeline
+from coursekit.augment import _accel, colour, filters, geometry, pipeline, warmup
 
 
-@pytest.mark.parametrize("module", [geometry, colour, filters, pipeline, _accel])
+@pytest.mark.parametrize("module", [geometry, colour, filters, pipeline, _accel, warmup])
 def test_docstring_examples_run(module):
     results = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert results.attempted > 0

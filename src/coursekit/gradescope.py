@@ -196,6 +196,10 @@ def build_autograder(
         for path in sorted(tests.glob("*.py")):
             if not path.name.startswith("test_") or path == test_file:
                 _add_file(bundle, f"autograder/{path.name}", path.read_bytes())
+        # The course's salt travels with the hidden tests: a resubmission meets the same inputs.
+        from coursekit.checks.salt import SALT_FILE_NAME, course_salt
+
+        _add_file(bundle, f"autograder/{SALT_FILE_NAME}", (course_salt(tests) + "\n").encode())
         _add_file(bundle, "coursekit/pyproject.toml", (kit / "pyproject.toml").read_bytes())
         _add_file(bundle, "coursekit/README.md", b"The course kit, for Gradescope's grading.\n")
         for path in sorted((kit / "src" / "coursekit").rglob("*")):
