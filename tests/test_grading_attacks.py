@@ -63,7 +63,8 @@ def rotate90(image, k=1):
     import glob, os
     found = []
     guesses = glob.glob("/*/*/autograder/*.py") + glob.glob("/*/autograder/*.py")
-    for path in [{str(HIDDEN)!r}, "/autograder/source/autograder/test_02_augmentation.py"] + guesses:
+    gradescope = "/autograder/source/autograder/test_02_augmentation.py"
+    for path in [{str(HIDDEN)!r}, gradescope] + guesses:
         try:
             found.append(open(path).read())
         except OSError:
@@ -83,7 +84,8 @@ for family, kind in ((socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET, sock
 """,
     "write_outside": """
 import os, sys, site
-targets = [CANARY, HIDDEN, VICTIM] + [os.path.join(p, "zz_attack.pth") for p in site.getsitepackages()]
+targets = [CANARY, HIDDEN, VICTIM]
+targets += [os.path.join(p, "zz_attack.pth") for p in site.getsitepackages()]
 import coursekit
 targets.append(os.path.join(os.path.dirname(coursekit.__file__), "__init__.py"))
 for path in targets:
@@ -272,7 +274,8 @@ def test_forged_result_channel(graded):
 def test_hidden_tests_unreadable(graded):
     leaked = graded["results"]["read_hidden"].questions[0].feedback
     assert "LEAK:" in leaked  # the attack ran...
-    assert "@check" not in graded["text"] and "def test_" not in graded["text"]  # ...and found nothing
+    # ...and found nothing
+    assert "@check" not in graded["text"] and "def test_" not in graded["text"]
 
 
 def test_network_refused(graded):
