@@ -36,12 +36,17 @@ html_theme = "sphinx_book_theme"
 html_title = SITE["title"]
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
+# A favicon of its own: without one, browsers ask for /favicon.ico and log a 404.
+html_favicon = "_static/favicon.svg"
+# pydata-sphinx-theme logs a console error when no colour mode is set.
+html_context = {"default_mode": "auto"}
 # The notebooks to download are linked on each page (downloads/): no second copy.
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {
-    "use_download_button": True,
+    # Each notebook page links its .ipynb itself (downloads/); the theme would link _sources/.
+    "use_download_button": False,
     "use_fullscreen_button": False,
     "use_repository_button": bool(SITE["repository_url"]),
     "repository_url": SITE["repository_url"],

@@ -23,12 +23,15 @@ import copy
 import html
 import re
 
+
+def _block(name: str) -> re.Pattern:
+    return re.compile(rf"^[ \t]*### BEGIN {name}.*?^[ \t]*### END {name}[ \t]*\n?",
+                      re.MULTILINE | re.DOTALL)  # fmt: skip
+
+
 #: nbgrader's markers, as ``make release`` leaves them in ``solutions/`` (and as in ``source/``).
-SOLUTION_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[ \t]*\n?",
-                            re.MULTILINE | re.DOTALL)  # fmt: skip
-HIDDEN_TESTS_BLOCK = re.compile(
-    r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.MULTILINE | re.DOTALL
-)
+SOLUTION_BLOCK = _block("SOLUTION")
+HIDDEN_TESTS_BLOCK = _block("HIDDEN TESTS")
 MARKER_LINE = re.compile(r"^[ \t]*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)[ \t]*\n?", re.MULTILINE)
 #: What ``coursekit.checks.yours`` prints when the student's function passed its check, and what
 #: it prints in a notebook whose check has not passed (see ``yours``).

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
-from site_notebooks import is_answer, is_check, notebook_title, source
+from site_notebooks import is_answer, notebook_title, source
 
 #: The rule behind "time per notebook": reading, plus the exercises (stated on the page).
 WORDS_PER_MINUTE = 100
@@ -203,10 +202,9 @@ def diagnoses_page(notebook: dict, counts: dict[str, tuple[str, int]]) -> str:
 
     ``counts``: diagnosis code -> (name, number of images in HAM10000).
     """
-    table_cell = next((source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"
-                       and source(c).lstrip().startswith("### The seven diagnoses")), None)  # fmt: skip
-    references = next((source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"
-                       and source(c).lstrip().startswith("## References")), None)  # fmt: skip
+    markdown = [source(c).lstrip() for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    table_cell = next((m for m in markdown if m.startswith("### The seven diagnoses")), None)
+    references = next((m for m in markdown if m.startswith("## References")), None)
     if table_cell is None or references is None:
         raise ValueError("notebook 01 has no '### The seven diagnoses' table or no "
                          "'## References' cell: the diagnoses page is made from them")  # fmt: skip
