@@ -24,7 +24,12 @@ import importlib.util
 import json
 import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -234,3 +239,52 @@ def test_answer_toggle_opens_and_closes(built, browser, kind):
         summary.click()
         assert toggle.evaluate("d => d.open") is False and not body.is_visible()
         assert problems == []
+
+
+# ----------------------------------------------------------------- the README's commands
+
+
+def test_readme_website_commands_in_a_fresh_clone(tmp_path):
+    from tests.fixtures.fresh_clone import commands, fresh_clone, readme_block, shell_env
+
+    clone = fresh_clone(tmp_path)
+    shutil.rmtree(clone / "site-output", ignore_errors=True)
+    shutil.rmtree(clone / "build", ignore_errors=True)
+    block = commands(readme_block("<!-- flow: website -->"))
+    assert block[-1] == "make site-serve"
+    env = shell_env(tmp_path / "home")
+    for command in block[:-1]:
+        done = subprocess.run(["bash", "-c", command], cwd=clone, env=env, text=True, timeout=600,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        assert done.returncode == 0, f"{command}:\n{done.stdout[-3000:]}"
+    for edition in ("students", "self-study"):
+        assert (clone / "site-output" / edition / "notebooks" / "03-clustering.html").is_file()
+    # `make site-serve` serves until stopped: on a free port (SITE_PORT), read, then stopped.
+    port = browser_test_free_port()
+    server = subprocess.Popen(["bash", "-c", f"exec {block[-1]}"], cwd=clone,
+                              env={**env, "SITE_PORT": str(port)}, start_new_session=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        page = _fetch_when_up(f"http://127.0.0.1:{port}/index.html", timeout=60)
+        assert "students&#39; edition" in page or "students' edition" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def browser_test_free_port() -> int:
+    import browser_test
+
+    return browser_test.free_port()
+
+
+def _fetch_when_up(url: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
