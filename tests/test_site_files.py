@@ -140,6 +140,16 @@ def test_self_study_edition_folds_answers_after_the_exercise_and_drops_hidden_te
     assert sources[sources.index(written) - 1 - 4] == 'check("double")\n'  # the check as released
 
 
+def test_launch_buttons_go_right_under_the_title():
+    notebook = {"cells": [{**_markdown("# Title\n\nIntroduction."), "id": "a"},
+                          {**_code("x = 1"), "id": "b"}]}  # fmt: skip
+    cells = nbs.insert_after_title(notebook, "BUTTONS", "launch")["cells"]
+    assert [nbs.source(c) for c in cells] == ["# Title\n", "BUTTONS", "Introduction.", "x = 1"]
+    assert len({c["id"] for c in cells}) == 4
+    untitled = nbs.insert_after_title({"cells": [_code("x = 1")]}, "BUTTONS", "launch")
+    assert [nbs.source(c) for c in untitled["cells"]] == ["BUTTONS", "x = 1"]
+
+
 def test_mismatched_notebooks_are_named():
     release, worked = _pair()
     worked["cells"][3]["source"] = "print(double(3))"

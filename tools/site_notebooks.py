@@ -294,14 +294,25 @@ def worked_download(worked: dict) -> dict:
 
 
 def insert_after_title(notebook: dict, markdown: str, tag: str) -> dict:
-    """A copy of ``notebook`` with a markdown cell after its title cell (or first)."""
+    """A copy of ``notebook`` with a markdown cell right under its ``# `` title.
+
+    When the title cell goes on after the title line, it is split there, so that the new cell
+    comes before the introduction.
+    """
     notebook = copy.deepcopy(notebook)
+    cells = notebook["cells"]
     cell = {"cell_type": "markdown", "metadata": {"tags": [tag]}, "source": markdown}
-    if notebook["cells"] and "id" in notebook["cells"][0]:
+    if cells and "id" in cells[0]:
         cell["id"] = tag
-    first = notebook["cells"][0] if notebook["cells"] else None
-    at = 1 if first and first["cell_type"] == "markdown" and source(first).startswith("# ") else 0
-    notebook["cells"].insert(at, cell)
+    first = cells[0] if cells else None
+    if not (first and first["cell_type"] == "markdown" and source(first).startswith("# ")):
+        cells.insert(0, cell)
+        return notebook
+    title, _, rest = source(first).partition("\n")
+    first["source"] = title + "\n"
+    cells.insert(1, cell)
+    if rest.strip():
+        cells.insert(2, _new_id({**copy.deepcopy(first), "source": rest.lstrip("\n")}, "intro"))
     return notebook
 
 
