@@ -118,8 +118,12 @@ EDITION ?= students
 SITE_PORT ?= 8000
 SITE_STAMP := $(VENV)/.installed-site
 $(SITE_STAMP): $(STAMP) pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site,browser]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site]"
 	touch $(SITE_STAMP)
+SITE_TEST_STAMP := $(VENV)/.installed-site-test
+$(SITE_TEST_STAMP): $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site,browser]"
+	touch $(SITE_TEST_STAMP)
 
 site: $(SITE_STAMP)
 	$(BIN)/python tools/site.py --edition $(EDITION)
@@ -133,6 +137,6 @@ site-serve:
 # Both editions built in a temporary folder and tested: no answer in the students' edition,
 # links, and every page in headless Chromium (Debian's, driven by Playwright). Screenshots of
 # the landing page and of an opened answer go to site-output/screenshots/.
-test-site: $(SITE_STAMP)
+test-site: $(SITE_TEST_STAMP)
 	COURSEKIT_SITE_TESTS=1 COURSEKIT_SITE_SCREENSHOTS=$(CURDIR)/site-output/screenshots \
 	  $(BIN)/python -m pytest -n 0 tests/test_site.py

@@ -245,9 +245,11 @@ def licence_page(root: Path) -> str:
 
 ## How to cite
 
-{authors}. *{citation["title"]}*, version {citation["version"]}. {citation["message"]}
+> {authors}. *{citation["title"]}*, version {citation["version"]}.
 
-`CITATION.cff`:
+{citation["message"]}
+
+The same in the repository's `CITATION.cff` (which GitHub's "Cite this repository" reads):
 
 ```yaml
 {citation_text.strip()}
