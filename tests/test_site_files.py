@@ -252,3 +252,40 @@ def test_readme_shows_the_website_commands():
     makefile = (REPO / "Makefile").read_text()
     for target in ("site:", "site-serve:", "test-site:"):
         assert f"\n{target}" in makefile
+
+
+# ----------------------------------------------------------------- bad input
+
+
+def _site_tool():
+    import importlib.util
+
+    # By path: `import site` would be Python's own module of that name.
+    spec = importlib.util.spec_from_file_location("site_tool", REPO / "tools" / "site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_repository_the_site_cannot_be_made_from_is_named(tmp_path):
+    tool = _site_tool()
+    with pytest.raises(tool.SiteError, match=r"no notebook in .*release.*make release"):
+        tool.assignments(tmp_path)
+    (tmp_path / "release" / "01-x").mkdir(parents=True)
+    (tmp_path / "release" / "01-x" / "x.ipynb").write_text("{}")
+    with pytest.raises(tool.SiteError, match=r"solutions/01-x/x.ipynb is missing.*make release"):
+        tool.assignments(tmp_path)
+    (tmp_path / "release" / "01-x" / "y.ipynb").write_text("{}")
+    with pytest.raises(tool.SiteError, match=r"01-x: expected one notebook, found 2"):
+        tool.assignments(tmp_path)
+
+
+def test_bad_arguments_are_named(capsys):
+    tool = _site_tool()
+    assert tool.main(["--repository", "not a repository"]) == 2
+    assert "--repository: expected owner/name" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        tool.main(["--edition", "teachers"])
+    assert exit_info.value.code == 2 and "invalid choice: 'teachers'" in capsys.readouterr().err
+    assert tool.GITHUB_REMOTE.search("git@github.com:org/kit.git")[1] == "org/kit"
+    assert tool.GITHUB_REMOTE.search("https://github.com/org/kit")[1] == "org/kit"
