@@ -112,16 +112,17 @@ actionlint: $(ACTIONLINT)
 .PHONY: site site-serve test-site
 
 # `make site` builds the students' edition in site-output/students/ (Sphinx, myst-nb,
-# sphinx-book-theme: the `site` extra, installed here); `make site EDITION=self-study` the
-# edition with every answer behind a "Show answer" toggle; EDITION=all both.
+# sphinx-book-theme: the `site` extra, installed here; the site runs no notebook, so neither
+# JupyterLab nor nbgrader is needed); `make site EDITION=self-study` the edition with every
+# answer behind a "Show answer" toggle; EDITION=all both.
 EDITION ?= students
 SITE_PORT ?= 8000
 SITE_STAMP := $(VENV)/.installed-site
-$(SITE_STAMP): $(STAMP) pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site]"
+$(SITE_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site]"
 	touch $(SITE_STAMP)
 SITE_TEST_STAMP := $(VENV)/.installed-site-test
-$(SITE_TEST_STAMP): $(SITE_STAMP)
+$(SITE_TEST_STAMP): $(STAMP) $(SITE_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site,browser]"
 	touch $(SITE_TEST_STAMP)
 
