@@ -127,7 +127,7 @@ $(SITE_TEST_STAMP): $(STAMP) $(SITE_STAMP)
 	touch $(SITE_TEST_STAMP)
 
 site: $(SITE_STAMP)
-	$(BIN)/python tools/site.py --edition $(EDITION)
+	$(BIN)/python tools/site_build.py --edition $(EDITION)
 
 # Serves the built edition on http://127.0.0.1:$(SITE_PORT)/ (building it first if missing).
 site-serve:

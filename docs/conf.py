@@ -1,6 +1,6 @@
-"""Sphinx configuration of the course website (``make site``; see ``tools/site.py``).
+"""Sphinx configuration of the course website (``make site``; see ``tools/site_build.py``).
 
-``tools/site.py`` copies this folder beside the notebooks of one edition and writes
+``tools/site_build.py`` copies this folder beside the notebooks of one edition and writes
 ``site.json`` there (the edition, the repository, the title); nothing here is read from the
 network: the theme, the search and every figure are in the built folder.
 """

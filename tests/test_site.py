@@ -1,7 +1,7 @@
 """The course website, built and read (``make test-site``; skipped by ``make test``).
 
-Both editions are built once (``tools/site.py``, into a temporary folder) from the notebooks
-as they are, then checked as files and in headless Chromium (Debian's, driven by Playwright,
+
+
 as ``make test-browser`` does):
 
 - the students' edition holds no line of any answer and no hidden test (taken from
@@ -20,7 +20,6 @@ answer there (``make test-site`` uses ``site-output/screenshots/``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -41,6 +40,7 @@ if not os.environ.get("COURSEKIT_SITE_TESTS"):
     pytest.skip("the website tests run in `make test-site` (they need the `site` extra and "
                 "Chromium)", allow_module_level=True)  # fmt: skip
 
+import site_build  # noqa: E402
 import site_check  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -48,18 +48,12 @@ REPOSITORY = "example-org/coursekit"
 SEARCH_TERM = "silhouette"  # a word of notebook 03 only (checked below)
 
 
-def _load_site_tool():
-    # By path: `import site` would be Python's own module of that name.
-    spec = importlib.util.spec_from_file_location("site_tool", REPO / "tools" / "site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("site")
-    tool = _load_site_tool()
+    tool = site_build
     assert tool.main(["--edition", "all", "--output", str(out), "--repository", REPOSITORY]) == 0
     return {edition: out / edition for edition in tool.EDITIONS}
 

@@ -27,6 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 
+import site_build  # noqa: E402
 import site_check  # noqa: E402
 import site_notebooks as nbs  # noqa: E402
 
@@ -257,18 +258,10 @@ def test_readme_shows_the_website_commands():
 # ----------------------------------------------------------------- bad input
 
 
-def _site_tool():
-    import importlib.util
-
-    # By path: `import site` would be Python's own module of that name.
-    spec = importlib.util.spec_from_file_location("site_tool", REPO / "tools" / "site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_repository_the_site_cannot_be_made_from_is_named(tmp_path):
-    tool = _site_tool()
+    tool = site_build
     with pytest.raises(tool.SiteError, match=r"no notebook in .*release.*make release"):
         tool.assignments(tmp_path)
     (tmp_path / "release" / "01-x").mkdir(parents=True)
@@ -281,7 +274,7 @@ def test_a_repository_the_site_cannot_be_made_from_is_named(tmp_path):
 
 
 def test_bad_arguments_are_named(capsys):
-    tool = _site_tool()
+    tool = site_build
     assert tool.main(["--repository", "not a repository"]) == 2
     assert "--repository: expected owner/name" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:

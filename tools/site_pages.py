@@ -1,4 +1,4 @@
-"""The pages of the course website made from the repository (``make site``; see ``tools/site.py``).
+"""The pages of the course website made from the repository (``make site``, ``site_build.py``).
 
 Each function returns the MyST Markdown of one page, made at build time from what is in the
 repository, so that the site never disagrees with it: the landing page (from the notebooks
