@@ -1,8 +1,8 @@
 """The course website, built and read (``make test-site``; skipped by ``make test``).
 
-
-
-as ``make test-browser`` does):
+Both editions are built once (``tools/site_build.py``, into a temporary folder) from the
+notebooks as they are, then checked as files and in headless Chromium (Debian's, driven by
+Playwright, as ``make test-browser`` does):
 
 - the students' edition holds no line of any answer and no hidden test (taken from
   ``source/``'s solution and hidden-test blocks and from ``autograder/``), in any file; the
