@@ -117,13 +117,14 @@ actionlint: $(ACTIONLINT)
 # answer behind a "Show answer" toggle; EDITION=all both.
 EDITION ?= students
 SITE_PORT ?= 8000
+# (`--editable`, not `-e`: tests/test_environment.py reads the one `-e` line as make test's.)
 SITE_STAMP := $(VENV)/.installed-site
 $(SITE_STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt --editable ".[site]"
 	touch $(SITE_STAMP)
 SITE_TEST_STAMP := $(VENV)/.installed-site-test
 $(SITE_TEST_STAMP): $(STAMP) $(SITE_STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,dev,site,browser]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt --editable ".[course,dev,site,browser]"
 	touch $(SITE_TEST_STAMP)
 
 site: $(SITE_STAMP)
