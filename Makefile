@@ -10,7 +10,7 @@ OUT    ?= demo-output
 .PHONY: help install demo test lint bench release lab test-browser clean
 
 help:
-	@echo "make demo | make test | make bench | make lint | make release | make clean"
+	@echo "make demo | make test | make bench | make lint | make release | make site | make site-serve | make test-site | make clean"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
