@@ -268,7 +268,9 @@ def test_cli_grades_a_submitted_folder_and_the_parent_alone_writes(tmp_path, gra
     assert lines[0].startswith("assignment,duedate,timestamp,student_id")
     rows = {line.split(",")[3]: line.split(",") for line in lines[1:]}
     assert set(rows) == {"s1", "s2"}
-    assert rows["s1"][2] == "2026-03-01 10:00:00" and float(rows["s1"][9]) == 10.5
+    # The sneaky flip's write outside its sandbox raises (read-only view): flip scores 0 of 2,
+    # and the parent's CSV is intact.
+    assert rows["s1"][2] == "2026-03-01 10:00:00" and float(rows["s1"][9]) == 9.0
     assert float(rows["s2"][9]) == 11.0 and float(rows["s2"][10]) == 12.0
     pages = sorted(p.relative_to(tmp_path / "fb").as_posix()
                    for p in (tmp_path / "fb").rglob("*.html"))  # fmt: skip
