@@ -85,6 +85,7 @@ import resource
 import signal
 import stat
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 
 __all__ = [
@@ -467,18 +468,38 @@ def remove_cgroups(pid: int) -> None:
                 break
             if not pids:
                 break
-            for member in pids:
+            for member in pids:  # (a v1 hierarchy has no cgroup.kill)
                 try:
                     os.kill(member, signal.SIGKILL)
                 except OSError:
                     pass
-            import time
-
             time.sleep(0.01)
+        for _ in range(100):  # the kernel frees a cgroup a moment after its last process
+            try:
+                os.rmdir(folder)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.01)
+
+
+def sweep_cgroups() -> None:
+    """Remove every empty cgroup a student process left (their processes are gone)."""
+    kind, base = _cgroup_root()
+    if not kind:
+        return
+    parents = [base] if kind == "v2" else [os.path.join(base, c) for c in ("memory", "pids")]
+    for parent in parents:
         try:
-            os.rmdir(folder)
+            names = [n for n in os.listdir(parent) if n.startswith("coursekit-")]
         except OSError:
-            pass
+            continue
+        for name in names:
+            try:
+                os.rmdir(os.path.join(parent, name))
+            except OSError:
+                pass  # still in use
 
 
 def _write(path: str, text: str) -> None:

@@ -214,6 +214,8 @@ class Zygote:
             pass
 
     def close(self) -> None:
+        from coursekit.grading.sandbox import sweep_cgroups
+
         self.sock.close()
         try:
             os.killpg(self.popen.pid, signal.SIGKILL)
@@ -221,6 +223,7 @@ class Zygote:
             pass
         self.popen.wait()
         self._home.cleanup()
+        sweep_cgroups()
 
 
 #: Warm zygotes by assignment (each imports its assignment's sandbox kit), when a grader set
