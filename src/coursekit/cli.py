@@ -18,6 +18,7 @@ _VERBS = (
     "coursekit.grading.cli",
     "coursekit.classroom",
     "coursekit.gradescope",
+    "coursekit.similarity.cli",
 )
 
 

@@ -1,0 +1,84 @@
+"""Copying detected: each graded function compared with the class's and with the kit's.
+
+``coursekit similarity SUBMITTED_DIR`` reads every submission notebook, takes
+each graded function (the question table, :data:`coursekit.grading.questions.QUESTIONS`)
+with the notebook functions it calls, and compares it with the same function of
+every other submission and with the kit's own code: the reference function and
+every kit function, public or private, it calls (:mod:`.sources`).
+
+Method (:mod:`.normalise`, :mod:`.compare`)
+    Code is compared in a canonical form: docstrings, comments, annotations and
+    layout gone, every variable, parameter and function named ``v``, every string
+    ``"s"``, every number ``#``, and runs of independent assignments sorted, so
+    renaming, re-commenting, reformatting and reordering such statements change
+    nothing. The canonical tokens are fingerprinted by winnowing k-grams (k = 7,
+    window 4), as MOSS does; JPlag's token normalisation is alike. Each fingerprint
+    weighs by how rare it is in the class (document frequency): what most of the
+    class writes weighs nothing. A pair is listed when the shared weight is at
+    least ``threshold`` of the smaller side's (of the submission's, against the
+    kit) and at least ``min_shared`` distinctive fingerprints (two or three lines
+    of code), so short functions that everyone writes alike do not flood the list.
+    The share of equal normalised syntax subtrees is reported beside it as a
+    second, independent view.
+
+Limits
+    A high score is a reason to look at both pages, not proof: two students
+    can reach the same code, and a hint given in class spreads one idiom. What
+    more than half of a class of five or more shares is not counted, so a
+    solution copied by most of the class is not found (nor copied from the kit by
+    most of it). Rewriting the code's structure (a loop for a vectorised
+    expression, other library calls) hides a copy, as it hides one from MOSS.
+    Attribute names (``np.fliplr``, ``.astype``) are kept as evidence: the same
+    method by other calls is not a match. Code outside graded functions, and
+    written answers, are not compared. Functions shorter than ``min_shared``
+    fingerprints are never listed.
+"""
+
+from __future__ import annotations
+
+from coursekit.similarity.compare import KIT, Match, Settings, compare
+from coursekit.similarity.sources import Submission, read_submission
+
+__all__ = ["find_similar", "read_submissions", "similarity_section", "Settings", "Match", "KIT"]
+
+
+def read_submissions(paths, assignment: str | None = None) -> list[Submission]:
+    """Every notebook given or found in the folders ``paths`` (nbgrader's layout or any)."""
+    from coursekit.grading.parent import find_submissions
+
+    found = find_submissions(paths)
+    names = [student or str(path) for path, student, _ in found]
+    repeated = {n for n in names if names.count(n) > 1}
+    submissions = []
+    for (path, _, _), name in zip(found, names, strict=True):
+        if name in repeated:  # one student, several notebooks: tell them apart
+            name = f"{name}/{path.name}"
+        submissions.append(read_submission(path, name, assignment))
+    return submissions
+
+
+def find_similar(paths, assignment: str | None = None, settings: Settings | None = None,
+                 *, kit: bool = True) -> tuple[list[Match], list[Submission]]:  # fmt: skip
+    """``(matches, submissions)``: the similar pairs among the notebooks ``paths`` and the kit."""
+    submissions = read_submissions(paths, assignment)
+    return compare(submissions, settings, kit=kit), submissions
+
+
+def similarity_section(results_or_paths, assignment: str | None = None,
+                       settings: Settings | None = None) -> list[dict]:  # fmt: skip
+    """The similar pairs for a grading report: one dict per pair (as in the JSON format).
+
+    Parameters
+    ----------
+    results_or_paths : list of SubmissionResult, or of paths
+        Graded results (their notebooks and student ids are read again), or
+        notebooks and folders as ``coursekit grade`` takes them.
+    """
+    items = list(results_or_paths)
+    if items and all(hasattr(r, "submission") for r in items):
+        submissions = [read_submission(r.submission, r.student_id or r.submission,
+                                       assignment or r.assignment) for r in items]  # fmt: skip
+        matches = compare(submissions, settings)
+    else:
+        matches, _ = find_similar(items, assignment, settings)
+    return [m.to_dict() for m in matches]
