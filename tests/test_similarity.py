@@ -298,3 +298,17 @@ def test_bad_arguments_are_named(tmp_path, capsys):
     assert "threshold" in capsys.readouterr().err
     with pytest.raises(ValueError, match="threshold"):
         Settings(threshold=0)
+
+
+def test_grade_similarity_adds_the_section_to_the_report(tmp_path, capsys):
+    from coursekit.cli import main
+
+    submitted = _class(tmp_path / "submitted", {"alice": {"rotate": ORIGINAL_ROTATE},
+                                                "bob": {"rotate": DISGUISED_ROTATE}})
+    assert main(["grade", str(submitted), "--format", "json", "--similarity"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {r["student_id"] for r in report["results"]} == {"alice", "bob"}
+    assert [(p["function"], p["first"], p["second"]) for p in report["similarity"]] == [
+        ("rotate", "alice", "bob")]
+    assert main(["grade", str(submitted), "--format", "csv", "--similarity"]) == 2
+    assert "--similarity" in capsys.readouterr().err

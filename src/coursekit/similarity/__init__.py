@@ -39,7 +39,10 @@ from __future__ import annotations
 from coursekit.similarity.compare import KIT, Match, Settings, compare
 from coursekit.similarity.sources import Submission, read_submission
 
-__all__ = ["find_similar", "read_submissions", "similarity_section", "Settings", "Match", "KIT"]
+__all__ = [
+    "find_similar", "read_submissions", "similarity_section", "with_section", "Settings", "Match",
+    "KIT",
+]  # fmt: skip
 
 
 def read_submissions(paths, assignment: str | None = None) -> list[Submission]:
@@ -82,3 +85,42 @@ def similarity_section(results_or_paths, assignment: str | None = None,
     else:
         matches, _ = find_similar(items, assignment, settings)
     return [m.to_dict() for m in matches]
+
+
+#: Report formats of ``coursekit grade`` that :func:`with_section` can extend.
+SECTION_FORMATS = ("text", "markdown", "json")
+
+
+def with_section(report: str, results, fmt: str, settings: Settings | None = None) -> str:
+    """``report`` (``coursekit grade``'s, in format ``fmt``) with the similar pairs added.
+
+    Text and Markdown get a section at the end; JSON becomes
+    ``{"results": <the report's data>, "similarity": [pair, ...]}``.
+
+    Raises
+    ------
+    ValueError
+        For a format not in :data:`SECTION_FORMATS`.
+    """
+    import json
+
+    from coursekit.similarity.report import _clean
+
+    if fmt not in SECTION_FORMATS:
+        raise ValueError(f"--similarity adds to --format {', '.join(SECTION_FORMATS)}; got {fmt}")
+    pairs = similarity_section(results, settings=settings)
+    if fmt == "json":
+        return json.dumps({"results": json.loads(report), "similarity": pairs}, indent=2) + "\n"
+    lines = ["", "## Similar code" if fmt == "markdown" else "Similar code", ""]
+    if not pairs:
+        lines.append("No similar pair above the thresholds (`coursekit similarity`).")
+    for p in pairs:
+        who = f"{_clean(p['first'])} and {_clean(p['second'])}"
+        if fmt == "markdown":
+            who = who.replace("|", "\\|")
+            lines.append(f"- `{p['function']}` ({p['assignment']}): {who}, score "
+                         f"{p['score']:.2f}. {p['why']}")  # fmt: skip
+        else:
+            lines += [f"  {p['function']} ({p['assignment']}): {who}  score {p['score']:.2f}",
+                      f"      {p['why']}"]  # fmt: skip
+    return report + "\n".join(lines) + "\n"
