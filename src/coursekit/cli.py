@@ -16,6 +16,7 @@ _VERBS = (
     "coursekit.data.cli",
     "coursekit.demo",
     "coursekit.grading.cli",
+    "coursekit.grading.nbgrader_cli",
     "coursekit.classroom",
     "coursekit.gradescope",
     "coursekit.similarity.cli",
