@@ -26,8 +26,9 @@ so ``nbgrader autograde`` and formgrader's autograde button start no kernel eith
 A warm grader is reused across the notebooks of one run.
 
 :class:`StartGrading` and :class:`WriteGrades`
-    the same grading split in two, around a kernel's ``Execute`` step, for a
-    course that still wants the kernel's outputs (its risks are above).
+    the same grading split in two around a kernel's ``Execute`` step, as earlier
+    versions of the kit configured it; kept so that such configurations still
+    grade, and left out by ``coursekit nbgrader autograde`` (they imply a kernel).
 :class:`RestoreHiddenTests` (a sanitizing preprocessor, before ``OverwriteCells``)
     puts the hidden tests back into graded cells the student left as released. nbgrader
     stores each locked cell's checksum with its hidden tests but releases it without them,
