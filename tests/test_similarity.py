@@ -306,8 +306,12 @@ def test_grade_similarity_adds_the_section_to_the_report(tmp_path, capsys):
 
     submitted = _class(tmp_path / "submitted", {"alice": {"rotate": ORIGINAL_ROTATE},
                                                 "bob": {"rotate": DISGUISED_ROTATE}})
-    assert main(["grade", str(submitted), "--format", "json", "--similarity"]) == 0
+    feedback = tmp_path / "feedback"
+    assert main(["grade", str(submitted), "--format", "json", "--similarity",
+                 "--feedback", str(feedback)]) == 0  # fmt: skip
     report = json.loads(capsys.readouterr().out)
+    assert "alice" in (feedback / "similarity" / "index.html").read_text()
+    assert (feedback / "alice" / ASSIGNMENT).is_dir()  # the students' pages, beside it
     assert {r["student_id"] for r in report["results"]} == {"alice", "bob"}
     assert [(p["function"], p["first"], p["second"]) for p in report["similarity"]] == [
         ("rotate", "alice", "bob")]

@@ -85,7 +85,7 @@ def register(subparsers) -> None:
         "--similarity",
         action="store_true",
         help="add the pairs of similar graded functions (`coursekit similarity`) to the "
-        "text, markdown or json report",
+        "text, markdown or json report (and their pages to --feedback DIR/similarity/)",
     )
     _add_limits(parser)
     parser.add_argument(
@@ -171,7 +171,7 @@ def run(args) -> int:
     if getattr(args, "similarity", False):
         from coursekit.similarity import with_section
 
-        report = with_section(report, results, args.format)
+        report = with_section(report, results, args.format, pages=args.feedback)
     if output:
         _write_atomically(Path(output), report)
         print(f"coursekit grade: wrote {output} ({len(results)} submission(s))", file=sys.stderr)

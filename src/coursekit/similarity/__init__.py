@@ -91,11 +91,13 @@ def similarity_section(results_or_paths, assignment: str | None = None,
 SECTION_FORMATS = ("text", "markdown", "json")
 
 
-def with_section(report: str, results, fmt: str, settings: Settings | None = None) -> str:
+def with_section(report: str, results, fmt: str, settings: Settings | None = None,
+                 pages=None) -> str:  # fmt: skip
     """``report`` (``coursekit grade``'s, in format ``fmt``) with the similar pairs added.
 
     Text and Markdown get a section at the end; JSON becomes
-    ``{"results": <the report's data>, "similarity": [pair, ...]}``.
+    ``{"results": <the report's data>, "similarity": [pair, ...]}``. With ``pages`` (a
+    folder, e.g. the feedback folder), the side-by-side pages go to ``pages/similarity/``.
 
     Raises
     ------
@@ -104,11 +106,16 @@ def with_section(report: str, results, fmt: str, settings: Settings | None = Non
     """
     import json
 
-    from coursekit.similarity.report import _clean
+    from coursekit.similarity.report import _clean, summary_line, write_pages
 
     if fmt not in SECTION_FORMATS:
         raise ValueError(f"--similarity adds to --format {', '.join(SECTION_FORMATS)}; got {fmt}")
-    pairs = similarity_section(results, settings=settings)
+    submissions = [read_submission(r.submission, r.student_id or r.submission, r.assignment)
+                   for r in results]  # fmt: skip
+    matches = compare(submissions, settings)
+    if pages is not None:
+        write_pages(matches, pages, summary_line(matches, len(submissions), settings or Settings()))
+    pairs = [m.to_dict() for m in matches]
     if fmt == "json":
         return json.dumps({"results": json.loads(report), "similarity": pairs}, indent=2) + "\n"
     lines = ["", "## Similar code" if fmt == "markdown" else "Similar code", ""]

@@ -7,10 +7,10 @@ function into helpers does not hide it. Other graded functions it calls are
 compared as themselves, not inside it.
 
 The kit's function is the reference (``Question.reference``) together with every
-function of the ``coursekit`` package it calls, public or private, however deep
-(``rotate90`` -> ``_rotate90_view``, ``contiguous_copy``, ``check_image``, ...):
-a student who pastes the reference, or the private helper that does the work,
-matches it.
+function of the module that defines it, public or private, and every function of
+the ``coursekit`` package those call, however deep (``rotate90`` ->
+``_rotate90_view``, ``contiguous_copy``, ``check_image``, ...): a student who
+pastes the reference, or a private helper that does the work, matches it.
 """
 
 from __future__ import annotations
@@ -113,10 +113,17 @@ def _kit_function(obj):
 
 @cache
 def kit_fragments(reference: str) -> tuple[tuple[str, str], ...]:
-    """``((qualified name, source), ...)``: the reference and every kit function it calls."""
+    """``((qualified name, source), ...)``: the reference, every function of the module that
+    defines it (public and private), and every kit function those call, however deep."""
     module_name, _, attr = reference.rpartition(".")
     start = _kit_function(getattr(importlib.import_module(module_name), attr))
-    seen, todo, fragments = {start}, [start], []
+    home = inspect.getmodule(start)
+    neighbours = sorted(
+        (f for f in map(_kit_function, vars(home).values())
+         if f is not None and f.__module__ == home.__name__ and f is not start),
+        key=lambda f: f.__qualname__,
+    )  # fmt: skip
+    seen, todo, fragments = {start, *neighbours}, [start, *neighbours], []
     while todo:
         function = todo.pop(0)
         try:
