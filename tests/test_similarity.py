@@ -125,6 +125,22 @@ def test_a_verbatim_copy_of_the_kit_is_listed(tmp_path):
     assert not _pairs(matches) - _pairs(kit)  # the honest student matches nobody
 
 
+def test_the_kit_pasted_is_listed_in_every_assignment_and_the_model_answers_are_not(tmp_path):
+    """Pasting the kit's functions (with imports of their helpers) scored full marks in all four
+    assignments; every one is listed. Answers written as the instructor's model solutions are
+    what the task asks for: never listed against the kit."""
+    from coursekit.grading.questions import ASSIGNMENTS, QUESTIONS
+    from tests.fixtures.course_submissions import answer, release_notebook
+
+    for assignment in ASSIGNMENTS:
+        make_notebook(tmp_path / "paster" / assignment / "n.ipynb", assignment)
+        answer(release_notebook(assignment), assignment, {},
+               tmp_path / "model" / assignment / "n.ipynb")  # fmt: skip
+    matches, _ = find_similar([tmp_path])
+    against_kit = {(m.function, m.first) for m in matches if m.second == KIT}
+    assert against_kit == {(q.name, "paster/n.ipynb") for q in QUESTIONS}
+
+
 def test_the_kit_s_one_line_wrapper_with_its_private_helpers_is_listed(tmp_path):
     from coursekit.augment import geometry
 

@@ -18,8 +18,11 @@ Method (:mod:`.normalise`, :mod:`.compare`)
     least ``threshold`` of the smaller side's (of the submission's, against the
     kit) and at least ``min_shared`` distinctive fingerprints (two or three lines
     of code), so short functions that everyone writes alike do not flood the list.
-    The share of equal normalised syntax subtrees is reported beside it as a
-    second, independent view.
+    Against the kit, the code the kit shares with the instructor's model solution
+    (``source/``, when at hand) is left out: it is what the task asks for. Calling
+    or defining a private helper of the kit (``_flip_view``, ``check_image``) is
+    listed whatever the length. The share of equal normalised syntax subtrees is
+    reported beside the score as a second, independent view.
 
 Limits
     A high score is a reason to look at both pages, not proof: two students

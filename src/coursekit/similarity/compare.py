@@ -16,6 +16,9 @@ weight reaches ``Settings.min_shared`` (20 distinctive fingerprints, about five
 lines of code few others wrote): a short function written alike by two students is
 too little evidence, whatever its score.
 
+Against the kit, the fingerprints the kit shares with the instructor's model
+solution (``source/``) are left out: that code is what the task asks for.
+
 A submission that calls or defines one of the kit's *private* helpers (a name of
 the reference's call tree under a module or function whose name starts with
 ``_``, such as ``_flip_view``, ``check_image`` or ``contiguous_copy``) is listed
@@ -28,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 
 from coursekit.similarity.normalise import WINDOW, K, canonical_code, subtrees, tokens, winnow
-from coursekit.similarity.sources import Submission, kit_fragments
+from coursekit.similarity.sources import Submission, kit_fragments, model_solutions
 
 __all__ = ["Settings", "Document", "Match", "document", "compare", "KIT"]
 
@@ -83,6 +86,7 @@ class Document:
     trees: set
     path: str = ""
     names: frozenset = frozenset()
+    expected: frozenset = frozenset()
 
 
 @dataclass
@@ -154,10 +158,17 @@ def _names(source: str) -> frozenset:
     return frozenset(found)
 
 
-def _kit_document(reference: str, settings: Settings) -> Document | None:
-    fragments = kit_fragments(reference)
+def _kit_document(question, settings: Settings) -> Document | None:
+    fragments = kit_fragments(question.reference)
     source = "\n\n".join(f"# {name}\n{code}" for name, code in fragments)
-    doc = document(KIT, source, settings, reference)
+    doc = document(KIT, source, settings, question.reference)
+    model = model_solutions(question.assignment).get(question.name)
+    expected = model and document("model", model, settings)
+    if doc is not None and expected:
+        # What the model solution shares with the kit is what the task asks for.
+        doc.prints = {v: lines for v, lines in doc.prints.items() if v not in expected.prints}
+        doc.trees = doc.trees - expected.trees
+        doc.expected = frozenset(expected.prints)
     if doc is not None:
         private = {name.rpartition(".")[2] for name, _ in fragments
                    if any(part.startswith("_") for part in name.split("."))}  # fmt: skip
@@ -191,7 +202,8 @@ def _weights(documents: list[Document], settings: Settings) -> dict[int, float]:
 def _pair(a: Document, b: Document, weights, settings, assignment, function) -> Match | None:
     shared = {v for v in a.prints.keys() & b.prints.keys() if weights.get(v, 0.0) > 0}
     mass = sum(weights[v] for v in shared)
-    own_a = sum(weights.get(v, 0.0) for v in a.prints)
+    # Against the kit, what the model solution has too is neither shared nor the student's own.
+    own_a = sum(weights.get(v, 0.0) for v in a.prints if v not in b.expected)
     if b.owner == KIT:
         base, whose = own_a, f"{a.owner}'s"
         ast_score = len(a.trees & b.trees) / len(a.trees) if a.trees else 0.0
@@ -248,7 +260,7 @@ def compare(
             weights = _weights(documents, settings)
             found = []
             if kit:
-                reference = _kit_document(question.reference, settings)
+                reference = _kit_document(question, settings)
                 if reference is not None:
                     found += [_pair(d, reference, weights, settings, assignment, question.name)
                               for d in documents]  # fmt: skip

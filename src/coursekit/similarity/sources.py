@@ -11,6 +11,12 @@ function of the module that defines it, public or private, and every function of
 the ``coursekit`` package those call, however deep (``rotate90`` ->
 ``_rotate90_view``, ``contiguous_copy``, ``check_image``, ...): a student who
 pastes the reference, or a private helper that does the work, matches it.
+
+The model solutions (the instructor's ``source/`` notebooks, when the hidden tests'
+repository is at hand) say what the task asks for: code they share with the kit
+(``skimage.transform.resize(image, size, order=1, anti_aliasing=True, ...)``) is
+expected of every correct answer, so it does not count as copied from the kit
+(as MOSS's base file does for code handed out to everyone).
 """
 
 from __future__ import annotations
@@ -25,7 +31,13 @@ from pathlib import Path
 
 from coursekit.grading.questions import questions_for
 
-__all__ = ["Submission", "read_submission", "student_functions", "kit_fragments"]
+__all__ = [
+    "Submission",
+    "read_submission",
+    "student_functions",
+    "kit_fragments",
+    "model_solutions",
+]
 
 
 @dataclass
@@ -148,3 +160,27 @@ def _code_objects(code):
     for const in code.co_consts:
         if inspect.iscode(const):
             yield from _code_objects(const)
+
+
+@cache
+def model_solutions(assignment: str) -> dict[str, str]:
+    """``{question: source}`` of the instructor's solution cells of ``assignment``.
+
+    Empty when the instructor's repository (``source/`` beside the hidden tests) is not here.
+    """
+    import nbformat
+
+    from coursekit.grading.locate import AutograderNotFound, find_autograder
+
+    try:
+        folder = find_autograder().parent / "source" / assignment
+    except AutograderNotFound:
+        return {}
+    graded = {q.grade_id: q.name for q in questions_for(assignment)}
+    solutions = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            name = graded.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+            if name and cell.cell_type == "code":
+                solutions[name] = cell.source
+    return solutions
