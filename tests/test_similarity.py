@@ -138,7 +138,7 @@ def test_the_kit_pasted_is_listed_in_every_assignment_and_the_model_answers_are_
                tmp_path / "model" / assignment / "n.ipynb")  # fmt: skip
     matches, _ = find_similar([tmp_path])
     against_kit = {(m.function, m.first) for m in matches if m.second == KIT}
-    assert against_kit == {(q.name, "paster/n.ipynb") for q in QUESTIONS}
+    assert against_kit == {(q.name, "paster") for q in QUESTIONS}
 
 
 def test_the_kit_s_one_line_wrapper_with_its_private_helpers_is_listed(tmp_path):
@@ -314,6 +314,11 @@ def test_bad_arguments_are_named(tmp_path, capsys):
     assert "threshold" in capsys.readouterr().err
     with pytest.raises(ValueError, match="threshold"):
         Settings(threshold=0)
+    broken = tmp_path / "submitted" / "eve" / ASSIGNMENT / "augmentation.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{ not json")
+    assert main(["similarity", str(tmp_path / "submitted")]) == 0
+    assert f"skipped cannot read {broken}" in capsys.readouterr().err
 
 
 @pytest.mark.slow  # grades two notebooks with the real engine

@@ -52,14 +52,12 @@ def read_submissions(paths, assignment: str | None = None) -> list[Submission]:
     """Every notebook given or found in the folders ``paths`` (nbgrader's layout or any)."""
     from coursekit.grading.parent import find_submissions
 
-    found = find_submissions(paths)
-    names = [student or str(path) for path, student, _ in found]
-    repeated = {n for n in names if names.count(n) > 1}
-    submissions = []
-    for (path, _, _), name in zip(found, names, strict=True):
-        if name in repeated:  # one student, several notebooks: tell them apart
-            name = f"{name}/{path.name}"
-        submissions.append(read_submission(path, name, assignment))
+    submissions = [read_submission(path, student or str(path), assignment)
+                   for path, student, _ in find_submissions(paths)]  # fmt: skip
+    keys = [(s.name, s.assignment) for s in submissions]
+    for sub, key in zip(submissions, keys, strict=True):
+        if keys.count(key) > 1:  # one student, several notebooks of an assignment
+            sub.name = f"{sub.name}/{sub.path.name}"
     return submissions
 
 
