@@ -162,3 +162,28 @@ def test_execute_put_back_in_the_course_config_changes_nothing_for_coursekit(cou
     _run(sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--student", "mallory",
          "--force", cwd=where, env=env, check=False)  # fmt: skip
     assert marker.read_text() == "a kernel ran my code"
+
+
+def test_a_graded_cell_the_kit_does_not_grade_gets_no_free_points(tmp_path):
+    """Without a kernel, a graded test cell nobody writes would get nbgrader's full points."""
+    import nbformat
+    from nbgrader.utils import determine_grade
+
+    from coursekit.grading.nbgrader import GradeOutsideKernel
+    from tests.fixtures.grading_notebooks import make_notebook
+
+    path = make_notebook(tmp_path / "n.ipynb", ASSIGNMENT, stub=True)
+    nb = nbformat.read(path, as_version=4)
+    extra = nbformat.v4.new_code_cell("assert True")
+    extra.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                  "points": 3, "grade_id": "extra-test", "schema_version": 3}
+    nb.cells.append(extra)
+    nb, _ = GradeOutsideKernel().preprocess(nb, {"nbgrader": {"assignment": ASSIGNMENT}})
+    assert determine_grade(nb.cells[-1]) == (0, 3.0)
+    assert "formgrader" in nb.cells[-1].outputs[0].text
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "")
+              .endswith("-tests")]  # fmt: skip
+    assert len(graded) == len(questions_for(ASSIGNMENT))
+    assert all(determine_grade(c)[0] == 0 for c in graded)  # stubs: nothing passes
+    nb, _ = GradeOutsideKernel().preprocess(nb, {"nbgrader": {"assignment": "no-such"}})
+    assert all(determine_grade(c)[0] == 0 for c in graded)

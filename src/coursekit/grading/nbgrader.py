@@ -165,8 +165,12 @@ class WriteGrades(Preprocessor):
         return nb, resources
 
 
-def _write_grades(nb, assignment: str, future: Future | None) -> None:
-    """Wait for ``future`` and write each graded test cell's report and points into ``nb``."""
+def _write_grades(nb, assignment: str | None, future: Future | None) -> None:
+    """Wait for ``future`` and write each graded test cell's report and points into ``nb``.
+
+    A graded test cell the kit does not grade gets an error (no points), not nbgrader's
+    default for a cell without output (full points).
+    """
     import nbformat
 
     from coursekit.grading.notebook import question_report
@@ -177,10 +181,18 @@ def _write_grades(nb, assignment: str, future: Future | None) -> None:
         error = "" if result is not None else "grading did not start"
     except BaseException as exc:  # noqa: BLE001 - the grader itself failed
         result, error = None, f"grading failed: {type(exc).__name__}: {exc}"
-    tests = {q.test_grade_id: q.name for q in questions_for(assignment)}
+    tests = {q.test_grade_id: q.name for q in questions_for(assignment or "")}
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.cell_type != "code" or grade_id not in tests:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        if grade_id not in tests:
+            # nbgrader gives full points to a graded cell without output: never by default.
+            cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=(
+                f"{grade_id} is not a graded question of {assignment or 'a known assignment'}: "
+                "no notebook code runs outside coursekit's grader, so it was not run. "
+                "Give its points by hand in formgrader.\n"))]  # fmt: skip
             continue
         if result is None:
             points, text = 0.0, f"{tests[grade_id]} could not be graded ({error})."
@@ -203,9 +215,8 @@ class GradeOutsideKernel(Preprocessor):
 
     def preprocess(self, nb, resources):
         assignment = _assignment(nb, resources)
-        if assignment is None:
-            return nb, resources
-        _write_grades(nb, assignment, _grade_in_background(nb, assignment))
+        future = _grade_in_background(nb, assignment) if assignment else None
+        _write_grades(nb, assignment, future)
         return nb, resources
 
 
