@@ -185,5 +185,3 @@ def test_a_graded_cell_the_kit_does_not_grade_gets_no_free_points(tmp_path):
               .endswith("-tests")]  # fmt: skip
     assert len(graded) == len(questions_for(ASSIGNMENT))
     assert all(determine_grade(c)[0] == 0 for c in graded)  # stubs: nothing passes
-    nb, _ = GradeOutsideKernel().preprocess(nb, {"nbgrader": {"assignment": "no-such"}})
-    assert all(determine_grade(c)[0] == 0 for c in graded)
