@@ -289,13 +289,13 @@ def test_pages_escape_what_students_wrote(tmp_path):
     sneaky = ORIGINAL_ROTATE.replace('"""Rotate', '"""</pre><script>alert(1)</script>Rotate')
     sneaky = sneaky.replace("# exact", "# <img src=x onerror=alert(1)> exact")
     submitted = _class(tmp_path / "submitted", {"a<b>": {"rotate": sneaky},
-                                                "bob": {"rotate": DISGUISED_ROTATE}})
+                                                "bob\x1b[2J": {"rotate": DISGUISED_ROTATE}})
     done = subprocess.run(
         [sys.executable, "-m", "coursekit", "similarity", str(submitted), "--output",
          str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "a<b> <-> bob" in done.stdout
+    assert "a<b> <-> bob?[2J" in done.stdout and "\x1b" not in done.stdout  # no terminal escape
     pages = list((tmp_path / "out" / "similarity").glob("*.html"))
     assert len(pages) == 2
     for page in pages:

@@ -107,7 +107,7 @@ def with_section(report: str, results, fmt: str, settings: Settings | None = Non
     """
     import json
 
-    from coursekit.similarity.report import _clean, summary_line, write_pages
+    from coursekit.similarity.report import clean_text, summary_line, write_pages
 
     if fmt not in SECTION_FORMATS:
         raise ValueError(f"--similarity adds to --format {', '.join(SECTION_FORMATS)}; got {fmt}")
@@ -123,7 +123,7 @@ def with_section(report: str, results, fmt: str, settings: Settings | None = Non
     if not pairs:
         lines.append("No similar pair above the thresholds (`coursekit similarity`).")
     for p in pairs:
-        who = f"{_clean(p['first'])} and {_clean(p['second'])}"
+        who = f"{clean_text(p['first'])} and {clean_text(p['second'])}"
         if fmt == "markdown":
             who = who.replace("|", "\\|")
             lines.append(f"- `{p['function']}` ({p['assignment']}): {who}, score "

@@ -11,15 +11,16 @@ from pathlib import Path
 
 from coursekit.similarity.compare import KIT, Match, Settings
 
-__all__ = ["format_matches", "write_pages", "FORMATS", "PAGES"]
+__all__ = ["format_matches", "summary_line", "write_pages", "clean_text", "FORMATS", "PAGES"]
 
 #: Folder (inside ``--output``) of the HTML pages: never inside a student's feedback folder.
 PAGES = "similarity"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _clean(text: str) -> str:
-    # Names come from folder names a student may choose: no terminal escapes in a report.
+def clean_text(text: str) -> str:
+    """``text`` with control characters (terminal escapes) replaced by ``?``."""
+    # Names come from folder names a student may choose.
     return _CONTROL.sub("?", str(text))
 
 
@@ -30,10 +31,9 @@ def _who(name: str, match: Match) -> str:
 def _text(matches: list[Match], summary: str) -> str:
     lines = [summary]
     for m in matches:
-        lines.append(
-            f"  {m.assignment}  {m.function:<24} {_clean(m.first)} <-> {_clean(_who(m.second, m))}"
-            f"  score {m.score:.2f}"
-        )
+        first, second = clean_text(m.first), clean_text(_who(m.second, m))
+        lines.append(f"  {m.assignment}  {m.function:<24} {first} <-> {second}  "
+                     f"score {m.score:.2f}")
         lines.append(f"      {m.why}")
     return "\n".join(lines) + "\n"
 
@@ -52,7 +52,7 @@ def _csv(matches: list[Match], summary: str) -> str:
     writer.writeheader()
     for m in matches:
         row = m.to_dict()
-        writer.writerow({k: _clean(row[k]) if isinstance(row[k], str) else row[k]
+        writer.writerow({k: clean_text(row[k]) if isinstance(row[k], str) else row[k]
                          for k in _CSV_COLUMNS})  # fmt: skip
     return buffer.getvalue()
 
