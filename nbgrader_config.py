@@ -21,11 +21,11 @@ c.ExecutePreprocessor.timeout = 300
 c.Execute.timeout = 300
 c.ClearOutput.enabled = True
 
-# Autograde: coursekit grades each notebook outside the kernel (the same engine as
-# `coursekit grade`, started in the background before the kernel runs) and writes every
-# graded cell's report and points itself, so nothing the student's code does in the kernel
-# can change a score. The kit's own cells (data loading, figures) run as definitions only,
-# so autograde is quick and the feedback pages stay small.
+# Autograde: no kernel ever runs a student's notebook (nbgrader's Execute step would run the
+# student's code as the instructor, outside any sandbox). GradeOutsideKernel grades each
+# notebook with the same engine as `coursekit grade` and writes every graded cell's report and
+# points, which SaveAutoGrades records in the gradebook. `coursekit nbgrader autograde` does
+# the same whatever this file says; `nbgrader autograde` and formgrader follow this list.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
@@ -33,7 +33,6 @@ from nbgrader.preprocessors import (  # noqa: E402
     ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -43,9 +42,8 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from coursekit.grading.nbgrader import (  # noqa: E402
+    GradeOutsideKernel,
     RestoreHiddenTests,
-    StartGrading,
-    WriteGrades,
 )
 
 # nbgrader saves each locked cell's checksum with its hidden tests but releases the cell
@@ -61,9 +59,7 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
-    StartGrading,
-    Execute,
-    WriteGrades,
+    GradeOutsideKernel,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -4,8 +4,9 @@ The "flow: nbgrader" block of README.md runs in one bash session in a fresh clon
 (``tests/fixtures/fresh_clone.py``): ``make nbgrader-course COURSE=../course``, then
 generate_assignment, release_assignment, (where the block's comment stands, two students fetch
 from the exchange, answer partly right and submit -- ``tests/fixtures/flow_hooks.py``),
-collect, autograde, generate_feedback, release_feedback, export. Then the "flow: nbgrader-lms"
-block: a third student's notebook comes as an LMS zip, zip_collect, autograde,
+collect, ``coursekit nbgrader autograde`` (nbgrader's autograde without a kernel),
+generate_feedback, release_feedback, export. Then the "flow: nbgrader-lms"
+block: a third student's notebook comes as an LMS zip, zip_collect, the kit's autograde,
 generate_feedback, export, and ``coursekit grade`` on every submission.
 
 Proves: every command passes as written; the course lives outside the clone with its own
@@ -100,9 +101,15 @@ def test_readme_commands_pass_as_written(flow):
     exchange, lms = (commands(flow["blocks"][name]) for name in MARKERS)
     assert exchange[0] == "make nbgrader-course COURSE=../course"
     verbs = [c.split()[1] for c in exchange + lms if c.startswith("nbgrader ")]
-    assert verbs == ["generate_assignment", "release_assignment", "collect", "autograde",
+    assert verbs == ["generate_assignment", "release_assignment", "collect",
                      "generate_feedback", "release_feedback", "export", "zip_collect",
-                     "autograde", "generate_feedback", "export"]  # fmt: skip
+                     "generate_feedback", "export"]  # fmt: skip
+    # No student notebook runs in a kernel: the kit's autograde, after each collect.
+    autograde = f"coursekit nbgrader autograde {ASSIGNMENT}"
+    for block in (exchange, lms):
+        assert block[block.index(autograde) - 1].split()[1] in ("collect", "zip_collect")
+    assert not any("nbgrader autograde" in c and not c.startswith("coursekit ")
+                   for c in exchange + lms)  # fmt: skip
     log = flow["log"]
     assert not re.search(r"Skipping existing assignment: \S*/release/", log)
     assert "No assignment with ID" not in log

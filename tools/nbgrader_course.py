@@ -42,7 +42,8 @@ ZIP_REGEXP = r".*_(?P<student_id>\w+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_i
 CONFIG = '''\
 """nbgrader settings of this course (written by `make nbgrader-course`; run it again to refresh).
 
-nbgrader commands run from this folder: `cd {course}`, then e.g. `nbgrader autograde ASSIGNMENT`.
+nbgrader commands run from this folder: `cd {course}`, then e.g. `coursekit nbgrader autograde
+ASSIGNMENT` (nbgrader's autograde without a kernel).
 """
 
 import os

@@ -16,8 +16,10 @@ _VERBS = (
     "coursekit.data.cli",
     "coursekit.demo",
     "coursekit.grading.cli",
+    "coursekit.grading.nbgrader_cli",
     "coursekit.classroom",
     "coursekit.gradescope",
+    "coursekit.similarity.cli",
 )
 
 

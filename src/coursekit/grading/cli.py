@@ -92,6 +92,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="exit 0 even when a submission could not be graded (its error is in the report)",
     )
+    parser.add_argument(
+        "--similarity",
+        action="store_true",
+        help="add the pairs of similar graded functions (`coursekit similarity`) to the "
+        "text, markdown or json report (and their pages to --feedback DIR/similarity/)",
+    )
     _add_limits(parser)
     parser.add_argument(
         "--autograder",
@@ -148,6 +154,8 @@ def run(args) -> int:
             f"--format {args.format} reports one notebook; got {', '.join(args.submissions)} "
             "(for a Gradescope autograder use `coursekit gradescope build`)",
         )
+    if getattr(args, "similarity", False) and args.format not in ("text", "markdown", "json"):
+        return _error("grade", f"--similarity adds to text, markdown or json; got {args.format}")
     output = args.output or (DEFAULT_CSV if args.format == "csv" else None)
     if output and Path(output).name == NBGRADER_CSV and not args.force:
         return _error(
@@ -176,6 +184,10 @@ def run(args) -> int:
     except (AutograderNotFound, FileNotFoundError, ValueError) as exc:
         return _error("grade", str(exc))
     report = format_results(results, args.format)
+    if getattr(args, "similarity", False):
+        from coursekit.similarity import with_section
+
+        report = with_section(report, results, args.format, pages=args.feedback)
     if output:
         _write_atomically(Path(output), report)
         print(f"coursekit grade: wrote {output} ({len(results)} submission(s))", file=sys.stderr)
