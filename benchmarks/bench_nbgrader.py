@@ -87,11 +87,12 @@ def main(argv=None) -> int:
         print(f"{'case':<52} {'seconds':>8}")
         coursekit = _timed([str(bin_dir / "coursekit"), "grade", "submitted/", "--jobs", "1",
                             "--format", "json", "--output", "coursekit.json"], course, env)
-        autograde = _timed([*nbgrader, "autograde", args.assignment], course, env)
+        autograde = _timed([str(bin_dir / "coursekit"), "nbgrader", "autograde", args.assignment],
+                           course, env)  # fmt: skip
         feedback = _timed([*nbgrader, "generate_feedback", args.assignment], course, env)
         n = args.students
         print(f"{f'coursekit grade, {n} students, --jobs 1':<52} {coursekit:8.1f}")
-        print(f"{f'nbgrader autograde, {n} students':<52} {autograde:8.1f}")
+        print(f"{f'coursekit nbgrader autograde, {n} students':<52} {autograde:8.1f}")
         print(f"{'  coursekit grade per student':<52} {coursekit / n:8.1f}")
         print(f"{'  nbgrader autograde per student':<52} {autograde / n:8.1f}")
         print(f"{'  ratio autograde / coursekit grade (target <= 2)':<52} "
