@@ -27,10 +27,21 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from coursekit.grading.questions import ASSIGNMENTS, questions_for
+from coursekit.submission_commit import (
+    DEFAULT_API,
+    GradedCommit,
+    choose_commit,
+    export_commit,
+    parse_deadline,
+    token_from_environment,
+)
 
 __all__ = [
     "register",
@@ -345,47 +356,118 @@ def _git(clone: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     )
 
 
-def grade_clones(folder, assignment: str, *, jobs: int = 1, **kwargs) -> list:
+class GradedRepository(NamedTuple):
+    """One student repository graded: its clone, the result and the commit graded."""
+
+    clone: Path
+    result: object
+    commit: GradedCommit
+
+
+def grade_clones(
+    folder,
+    assignment: str,
+    *,
+    jobs: int = 1,
+    deadline: datetime | None = None,
+    token: str | None = None,
+    api: str = DEFAULT_API,
+    **kwargs,
+) -> list[GradedRepository]:
     """Grade every student repository in ``folder`` with the hidden tests.
 
-    Results follow the clones' (sorted) order; each carries the student's login
-    (:func:`student_of`) and the time of the repository's last commit (``timestamp``).
+    Each repository is graded at the last commit that reached GitHub before ``deadline``
+    (:func:`coursekit.submission_commit.choose_commit`; without a deadline, its newest
+    commit), never at a ``FEEDBACK.md`` commit of the grader. The files of that commit are
+    graded from a temporary copy, so the clone's working tree is left as it is. Each result
+    carries the student's login (:func:`student_of`) and, as ``timestamp``, the time the
+    graded commit reached GitHub. Results follow the clones' (sorted) order.
     """
     folder = Path(folder)
     clones = _clones(folder)
 
-    def one(clone: Path):
-        result = _grade_found(clone, assignment, public=False, **kwargs)
+    def one(clone: Path) -> GradedRepository:
+        commit = choose_commit(clone, deadline, token=token, api=api, feedback_file=FEEDBACK_FILE)
+        with tempfile.TemporaryDirectory(prefix="coursekit-commit-") as tmp:
+            files = Path(tmp) / clone.name
+            if commit.sha:
+                export_commit(clone, commit.sha, files)
+            else:
+                files.mkdir()
+            result = _grade_found(files, assignment, public=False, **kwargs)
+            if result.submission.startswith(str(files)):
+                result.submission = str(clone) + result.submission[len(str(files)) :]
         result.student_id = student_of(clone, folder)
-        stamp = _git(clone, "log", "-1", "--format=%cI", check=False).stdout.strip()
-        result.timestamp = stamp
-        return result
+        result.timestamp = commit.time
+        return GradedRepository(clone, result, commit)
 
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         return list(pool.map(one, clones))
 
 
+#: Columns ``classroom grade`` adds to the class CSV, after ``timestamp``.
+COMMIT_COLUMNS = ["graded_commit", "time_source", "time_warning", "commit_date_flags"]
+
+
+def csv_with_commits(text: str, graded: list[GradedRepository]) -> str:
+    """The class CSV ``text`` with the graded commit, its time's source and warnings added."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    columns = list(rows[0]) if rows else []
+    at = columns.index("timestamp") + 1 if "timestamp" in columns else len(columns)
+    columns[at:at] = COMMIT_COLUMNS
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row, entry in zip(rows, graded, strict=True):
+        commit = entry.commit
+        row.update(
+            graded_commit=commit.sha,
+            time_source=commit.source,
+            time_warning=commit.warning,
+            commit_date_flags="; ".join(commit.flags),
+        )
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
 def push_feedback(clone: Path, result, assignment: str) -> str:
-    """Commit ``FEEDBACK.md`` to ``clone`` and push it; an empty string or what went wrong."""
+    """Commit ``FEEDBACK.md`` to ``clone`` and push it.
+
+    Returns
+    -------
+    str
+        ``"pushed"``, ``"unchanged"`` (the same feedback is already committed and pushed:
+        nothing is done, so re-grading is idempotent) or ``"failed: ..."`` with git's message.
+    """
     from coursekit.grading.report import markdown_summary
 
     (clone / FEEDBACK_FILE).write_text(
         markdown_summary([result], title=f"Feedback on {assignment}"), encoding="utf-8"
     )
+    changed = _git(clone, "status", "--porcelain", "--", FEEDBACK_FILE, check=False).stdout
+    ahead = _git(clone, "rev-list", "--count", "@{upstream}..HEAD", check=False)
+    unpushed = ahead.returncode == 0 and ahead.stdout.strip() not in ("", "0")
+    if not changed.strip() and not unpushed:
+        return "unchanged"
     identity = []
     if not _git(clone, "config", "user.email", check=False).stdout.strip():
         identity = ["-c", "user.name=coursekit grader", "-c", "user.email=coursekit@localhost"]
-    steps = [
-        ["add", FEEDBACK_FILE],
-        [*identity, "commit", "--quiet", "-m",
-         f"Feedback on {assignment}: {result.score:g} / {result.max_score:g}"],
-        ["push", "--quiet"],
-    ]  # fmt: skip
+    steps = [["push", "--quiet"]]
+    if changed.strip():
+        steps[:0] = [
+            ["add", FEEDBACK_FILE],
+            [*identity, "commit", "--quiet", "-m",
+             f"Feedback on {assignment}: {result.score:g} / {result.max_score:g}"],
+        ]  # fmt: skip
     for args in steps:
         done = _git(clone, *args, check=False)
         if done.returncode != 0:
-            return f"git {' '.join(args[-3:])}: {(done.stderr or done.stdout).strip()[:300]}"
-    return ""
+            why = (done.stderr or done.stdout).strip()[:300]
+            return f"failed: git {' '.join(args[-3:])}: {why}"
+    return "pushed"
 
 
 # ----------------------------------------------------------------- command line
@@ -456,6 +538,19 @@ def register(subparsers) -> None:
         action="store_true",
         help=f"commit {FEEDBACK_FILE} to each repository and push it",
     )
+    grade.add_argument(
+        "--deadline",
+        metavar="ISO-8601",
+        help="grade the last commit that reached GitHub before this time, with its time zone "
+        "(e.g. 2026-12-01T23:59:00+01:00): from the push events when $GH_TOKEN or "
+        "$GITHUB_TOKEN is set, else from when the clone was taken, else (with a warning) "
+        "from commit dates",
+    )
+    grade.add_argument(
+        "--api-url",
+        default=os.environ.get("GITHUB_API_URL", DEFAULT_API),
+        help=f"GitHub's REST API (default $GITHUB_API_URL, else {DEFAULT_API})",
+    )
     grade.add_argument("--timeout", type=float, default=DEFAULT.check_timeout)
     grade.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb)
     grade.add_argument("--autograder", help="folder of the hidden tests")
@@ -507,32 +602,46 @@ def _run_grade(args) -> int:
         return _fail("grade", f"refusing to write {args.output} (nbgrader export's file) "
                      "without --force")  # fmt: skip
     try:
+        deadline = parse_deadline(args.deadline) if args.deadline else None
+    except ValueError as exc:
+        return _fail("grade", str(exc))
+    try:
         autograder = find_autograder(args.autograder)
-        results = grade_clones(
+        graded = grade_clones(
             args.folder,
             args.assignment,
             jobs=args.jobs,
+            deadline=deadline,
+            token=token_from_environment(),
+            api=args.api_url,
             timeout=args.timeout,
             memory_mb=args.memory_mb,
             autograder=autograder,
         )
-    except (AutograderNotFound, FileNotFoundError) as exc:
+    except (AutograderNotFound, FileNotFoundError, RuntimeError) as exc:
         return _fail("grade", str(exc))
+    results = [entry.result for entry in graded]
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(format_results(results, "csv"), encoding="utf-8")
+    output.write_text(csv_with_commits(format_results(results, "csv"), graded), encoding="utf-8")
     pages = write_feedback(results, args.feedback)
     problems = 0
-    # grade_clones keeps the order of the clones.
-    for clone, result in zip(_clones(Path(args.folder)), results, strict=True):
+    for clone, result, commit in graded:
         line = f"{result.student_id}: {result.score:g} / {result.max_score:g}"
         if result.error:
             line += f" ({result.error})"
+        line += f"; commit {commit.sha[:7] or 'none'} at {commit.time or '-'} ({commit.source})"
+        if commit.warning:
+            line += f"; WARNING: {commit.warning}"
+        for flag in commit.flags:
+            line += f"; FLAG: {flag}"
         if args.push:
-            failure = push_feedback(clone, result, args.assignment)
-            line += f"; {FEEDBACK_FILE} not pushed: {failure}" if failure else "; feedback pushed"
-            problems += bool(failure)
+            outcome = push_feedback(clone, result, args.assignment)
+            if outcome.startswith("failed"):
+                line += f"; {FEEDBACK_FILE} not pushed: {outcome.removeprefix('failed: ')}"
+                problems += 1
+            else:
+                line += f"; feedback {outcome}"
         print(line)
     print(f"wrote {output} ({len(results)} students) and {len(pages)} pages in {args.feedback}")
     return 1 if problems else 0
-
