@@ -3,8 +3,9 @@
 **The workflow.** A template of 02-augmentation (built from the students' copy) is pushed to
 by a student who renamed and moved the notebook and made two mistakes. The workflow's ``run:``
 steps run in bash in that copy with ``GITHUB_OUTPUT`` and ``GITHUB_STEP_SUMMARY``; ``uses:``
-steps are emulated: the checkout is the copy itself, Python and the install are this
-environment (nothing is downloaded), and the reporter is emulated as
+steps are emulated: the checkout is the copy itself, Python is this one, the cache restores
+this environment as ``.venv`` (a cache hit: the install step is skipped, as its ``if`` says;
+nothing is downloaded), and the reporter is emulated as
 ``classroom-resources/autograding-grading-reporter@v1`` computes (``src/main.js``,
 ``src/helpers/test-helpers.js``, ``src/notify-classroom.js``): ``runners`` split on commas,
 ``<RUNNER>_RESULTS`` decoded from base64 JSON; a runner's points are passed tests / tests x
@@ -32,6 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coursekit.grading.report import runner_name
 from tests.fixtures import course_submissions as subs
 from tests.fixtures.flow_hooks import CLASSROOM_EXPECTED, CLASSROOM_STUDENTS
 from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
@@ -125,12 +127,20 @@ def run(tmp_path_factory):
             assert step["with"] == {"persist-credentials": False}
             emulated.append(uses)
         elif uses.startswith("actions/setup-python"):
+            step_outputs[step["id"]] = {"python-version": "3.11"}
+            emulated.append(uses)
+        elif uses.startswith("actions/cache"):
+            assert step["with"]["path"] == ".venv"
+            (workspace / ".venv").symlink_to(Path(sys.prefix))  # the restored environment
+            step_outputs[step["id"]] = {"cache-hit": "true"}
             emulated.append(uses)
         elif uses.startswith("classroom-resources/autograding-grading-reporter"):
             reporter = emulate_reporter(step["with"]["runners"], {**base_env, **step_env})
             emulated.append(uses)
         elif "pip install" in step.get("run", ""):
-            emulated.append(step["name"])  # installs this repository's kit: already here
+            hit = step_outputs["environment"]["cache-hit"] == "true"
+            assert hit and step["if"].endswith("cache-hit != 'true'")  # skipped on a hit
+            emulated.append(step["name"])
         else:
             output_file = runner_temp / f"output-{number}"
             output_file.touch()
@@ -149,18 +159,19 @@ def run(tmp_path_factory):
 
 def test_every_step_ran_or_was_emulated(run):
     assert len(run["ran"]) + len(run["emulated"]) == len(run["job"]["steps"])
-    assert run["ran"] == ["Quick public checks"] and run["reporter"] is not None
+    assert run["ran"] == ["Quick public checks", "Every check has its result"]
+    assert run["reporter"] is not None
 
 
 def test_reporter_gets_coursekit_check_points_per_check(run):
     ours = run["coursekit"]
-    expected = {f"{q['name']}__{c['name']}": c["points"]
+    expected = {runner_name(q["name"], c["name"]): c["points"]
                 for q in ours["questions"] for c in q["checks"]}  # fmt: skip
     assert run["reporter"]["points"] == expected == run["reporter"]["table"]
     assert run["reporter"]["total"] == ours["auto_score"] == 10.0  # rotate 2.5, flip 1.5
     assert run["reporter"]["available"] == 11.0  # the automatic part; written answers by hand
     assert run["reporter"]["failed"]
-    resize = run["reporter"]["runners"]["rotate__resize"]["tests"][0]
+    resize = run["reporter"]["runners"]["rotateResize"]["tests"][0]
     assert resize["status"] == "fail" and "resize" in resize["message"].lower()
 
 
@@ -173,6 +184,12 @@ def test_log_and_job_summary_show_points_and_feedback(run):
         if line.strip():
             assert line.strip() in summary and line.strip() in log
     assert "label-preserving" in summary and "pending / 1" in summary and "estimate" in summary
+    # Classroom's total is the automatic points; the written answer is named as pending.
+    total = "Automatic points: 10 / 11 (the total GitHub Classroom shows)."
+    assert total in summary and total in log
+    assert f"::notice title=Automatic points::{total}" in log
+    assert "pending until your instructor grades them by hand: " in log
+    assert "(1 point). The assignment is out of 12." in log
 
 
 # ----------------------------------------------------------------- the README's flow

@@ -62,22 +62,52 @@ _SKIPPED_PARTS = {".git", ".venv", ".ipynb_checkpoints", "node_modules", "src", 
 
 
 def runners_of(assignment: str) -> list[str]:
-    """Runner ids of ``assignment`` for Classroom's reporter: one per check, table order."""
+    """Runner ids of ``assignment`` for Classroom's reporter: one per check, table order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown assignment, or two checks whose ids (or environment variables, which
+        are upper case) would be the same.
+    """
     from coursekit.grading.report import runner_name
 
     questions = questions_for(assignment)
     if not questions:
         raise ValueError(f"unknown assignment {assignment!r}; expected one of {ASSIGNMENTS}.")
-    return [runner_name(q.name, c.name) for q in questions for c in q.checks]
+    runners = [runner_name(q.name, c.name) for q in questions for c in q.checks]
+    clashes = sorted({r for r in runners if [x.upper() for x in runners].count(r.upper()) > 1})
+    if clashes:
+        raise ValueError(f"checks of {assignment} share the runner id(s) {clashes}; rename one.")
+    return runners
+
+
+#: Classroom's reporter, and the versions of GitHub's own actions the workflow uses (current
+#: majors on Node 24; actionlint flags the node20 ones as deprecated).
+_CHECKOUT = "actions/checkout@v7"
+_SETUP_PYTHON = "actions/setup-python@v7"
+_CACHE = "actions/cache@v6"
+_MISSING = (
+    "the step 'Quick public checks' did not write the results of these checks (read its "
+    "log), so Classroom gets no points from this run:"
+)
+_CACHE_KEY = (
+    "checks-${{ runner.os }}-${{ steps.python.outputs.python-version }}-"
+    "${{ hashFiles('constraints.txt', 'pyproject.toml') }}"
+)
+#: What ``pyproject.toml`` installs for the quick checks alone (no JupyterLab, no nbgrader).
+CHECKS_EXTRA = "checks"
 
 
 def workflow_yaml(assignment: str) -> str:
     """Text of the student template's ``.github/workflows/classroom.yml`` for ``assignment``.
 
-    The job checks the repository out without keeping credentials, installs the course kit
-    from the repository itself (``constraints.txt`` pins every version), runs the quick
-    public checks and hands one runner per check to Classroom's reporter. It uses no secret
-    and reads no other repository; its token may only write check runs.
+    The job checks the repository out without keeping credentials, restores the course kit's
+    environment (``.venv``, cached per repository and keyed on Python's version,
+    ``constraints.txt`` and ``pyproject.toml``; built on the first push with only what the
+    quick checks need), runs the quick public checks, makes sure every check left its
+    payload, and hands one runner per check to Classroom's reporter. It uses no secret and
+    reads no other repository; its token may only read the repository's contents.
     """
     runners = runners_of(assignment)
     env = "\n".join(
@@ -95,32 +125,58 @@ name: Autograding Tests
       - {FEEDBACK_FILE}
   workflow_dispatch:
   repository_dispatch:
-permissions:
-  checks: write
-  actions: read
-  contents: read
+# Nothing at the workflow level; the job may only read the repository (Classroom's reporter
+# v1 writes annotations, which need no permission).
+permissions: {{}}
+concurrency:
+  group: autograding-${{{{ github.ref }}}}
+  cancel-in-progress: true
 jobs:
   run-autograding-tests:
-    name: Autograding Tests  # the check run Classroom's reporter looks up by this name
+    name: Autograding Tests  # the name of GitHub Classroom's own autograding job
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
-    timeout-minutes: 30
+    timeout-minutes: 15
+    permissions:
+      contents: read
     steps:
       - name: Check out your work
-        uses: actions/checkout@v4
+        uses: {_CHECKOUT}
         with:
           persist-credentials: false
       - name: Set up Python
-        uses: actions/setup-python@v5
+        id: python
+        uses: {_SETUP_PYTHON}
         with:
           python-version: "3.11"
-          cache: pip
-          cache-dependency-path: constraints.txt
-      - name: Install the course kit
-        run: python -m pip install --quiet -c constraints.txt -e ".[course,dev]"
+      - name: Restore the course kit's environment
+        id: environment
+        uses: {_CACHE}
+        with:
+          path: .venv
+          key: {_CACHE_KEY}
+      - name: Install what the checks need (first push only)
+        if: steps.environment.outputs.cache-hit != 'true'
+        run: |
+          python -m venv .venv
+          .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[{CHECKS_EXTRA}]"
       - name: Quick public checks
         id: checks
-        run: coursekit classroom check --assignment {assignment}
+        run: .venv/bin/coursekit classroom check --assignment {assignment}
+      - name: Every check has its result
+        if: ${{{{ !cancelled() }}}}
+        env:
+{env}
+        run: |
+          missing=""
+          for runner in {" ".join(runners)}; do
+            variable="$(echo "$runner" | tr '[:lower:]' '[:upper:]')_RESULTS"
+            [ -n "${{!variable:-}}" ] || missing="$missing $runner"
+          done
+          if [ -n "$missing" ]; then
+            echo "::error title=Missing results::{_MISSING}$missing"
+            exit 1
+          fi
       - name: Autograding Reporter
         uses: {_REPORTER}
         env:
@@ -301,22 +357,44 @@ _ESTIMATE = (
 )
 
 
+def automatic_total(result) -> str:
+    """One sentence: the automatic points (what Classroom shows) and the written answers
+    still to be graded by hand, named, so that Classroom's ``/11`` is not read as the mark."""
+    written = [q for q in result.questions if q.kind == "written"]
+    text = (
+        f"Automatic points: {result.auto_score:g} / {result.auto_max_score:g} "
+        "(the total GitHub Classroom shows)."
+    )
+    if written:
+        names = ", ".join(
+            f"{q.name} ({q.max_points:g} point{'' if q.max_points == 1 else 's'})" for q in written
+        )
+        text += (
+            f" Written answers, pending until your instructor grades them by hand: {names}."
+            f" The assignment is out of {result.max_score:g}."
+        )
+    return text
+
+
 def public_report(folder, assignment: str, **kwargs) -> dict[str, str]:
     """Grade the notebook in ``folder`` with the public checks; every report the workflow writes.
 
     Returns
     -------
     dict
-        ``"text"`` (the log), ``"markdown"`` (the job summary) and ``"outputs"``
-        (``$GITHUB_OUTPUT`` lines: ``runners`` and one base64 payload per runner).
+        ``"text"`` (the log), ``"markdown"`` (the job summary), ``"outputs"``
+        (``$GITHUB_OUTPUT`` lines: ``runners`` and one base64 payload per runner),
+        ``"total"`` (:func:`automatic_total`) and ``"result"``.
     """
     from coursekit.grading.report import format_results, markdown_summary
 
     result = _grade_found(Path(folder), assignment, public=True, **kwargs)
+    total = automatic_total(result)
     return {
-        "text": format_results([result], "text"),
-        "markdown": markdown_summary([result]) + "\n" + _ESTIMATE + "\n",
+        "text": format_results([result], "text") + total + "\n",
+        "markdown": markdown_summary([result]) + "\n" + f"**{total}**\n\n" + _ESTIMATE + "\n",
         "outputs": format_results([result], "classroom"),
+        "total": total,
         "result": result,
     }
 
@@ -583,6 +661,8 @@ def _append(path: str | None, text: str) -> bool:
 def _run_check(args) -> int:
     report = public_report(args.folder, args.assignment)
     sys.stdout.write(report["text"])
+    # A workflow command: the run's page shows it as a notice, beside the reporter's total.
+    print(f"::notice title=Automatic points::{report['total']}")
     _append(args.summary, report["markdown"])
     if not _append(args.output, report["outputs"]):
         sys.stdout.write(report["outputs"])

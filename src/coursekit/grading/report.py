@@ -211,8 +211,14 @@ def _gradescope(results: list[SubmissionResult]) -> str:
 
 
 def runner_name(question: str, check: str) -> str:
-    """Runner id of one check in Classroom's reporter (also its ``<RUNNER>_RESULTS`` variable)."""
-    return re.sub(r"[^a-z0-9_]", "_", f"{question}__{check}".lower())
+    """Runner id of one check in Classroom's reporter (also its ``<RUNNER>_RESULTS`` variable).
+
+    Letters and digits only, in camel case (``rotate90`` and ``quarter_turns`` give
+    ``rotate90QuarterTurns``): the reporter v1 checks its ``runners`` input against
+    ``^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$``.
+    """
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", f"{question}_{check}") if w]
+    return words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])
 
 
 def classroom_payloads(result: SubmissionResult) -> dict[str, str]:
