@@ -95,14 +95,14 @@ def test_gradescope_tests_per_check_with_visibility():
 
 def test_classroom_payloads_one_runner_per_check():
     payloads = classroom_payloads(_result())
-    assert "rotate__any_angle" in payloads and "label_preserving" not in " ".join(payloads)
-    data = json.loads(base64.b64decode(payloads["rotate__any_angle"]))
+    assert "rotateAnyAngle" in payloads and "labelpreserving" not in " ".join(payloads).lower()
+    data = json.loads(base64.b64decode(payloads["rotateAnyAngle"]))
     assert data["max_score"] == 1.0 and data["tests"][0]["score"] == 0.0
     assert data["status"] == "fail" and "values differ" in data["tests"][0]["message"]
     total = sum(json.loads(base64.b64decode(p))["max_score"] for p in payloads.values())
     assert total == sum(q.points for q in questions_for("02-augmentation"))
     lines = dict(line.split("=", 1) for line in format_results([_result()], "classroom").split())
-    assert lines["runners"].split(",")[0] == "rotate90__quarter_turns"
+    assert lines["runners"].split(",")[0] == "rotate90QuarterTurns"
 
 
 def test_text_format_and_unknown_format():
