@@ -148,34 +148,22 @@ def _csv(results: list[SubmissionResult]) -> str:
     return buffer.getvalue()
 
 
-def gradescope_results(
-    r: SubmissionResult, *, visibility: str = "visible", hidden_detail: str = "after_published"
-) -> dict:
-    """Gradescope's ``results.json`` for one submission.
+def gradescope_results(r: SubmissionResult, *, visibility: str = "visible") -> dict:
+    """Gradescope's ``results.json`` for one submission: the automatic checks only.
+
+    Written answers are left out: on Gradescope they are manual questions of the same
+    assignment, graded by hand, so the autograder's maximum is the automatic points (a
+    written answer listed as a test would show as a failed 0 / 1).
 
     Parameters
     ----------
     visibility : {"visible", "hidden", "after_due_date", "after_published"}
-        Visibility of each test's score and name.
-    hidden_detail : same choices
-        Visibility of the tests carrying the feedback of failed checks (inputs the
-        hidden tests tried); ``"after_published"`` shows them once grades are released.
+        Visibility of every test, passed or failed, with its feedback. ``"visible"`` shows
+        them at once; Gradescope does not show students their total while a test is hidden.
     """
     tests = []
     for q in r.questions:
         if q.kind == "written":
-            tests.append(
-                {
-                    "name": f"{q.name} (written answer)",
-                    "score": 0.0 if q.points is None else q.points,
-                    "max_score": q.max_points,
-                    "output": "Graded by hand by your instructor."
-                    if q.points is None
-                    else "Graded by hand.",
-                    "visibility": visibility,
-                    "tags": ["written"],
-                }
-            )
             continue
         for c in q.checks:
             passed = c.status is Status.PASSED
@@ -190,14 +178,18 @@ def gradescope_results(
                     "max_score": c.max_points,
                     "status": "passed" if passed else "failed",
                     "output": f"{c.title}\n{output}",
-                    "visibility": visibility if passed else hidden_detail,
+                    "visibility": visibility,
                     "tags": [q.name],
                 }
             )
+    written = [q for q in r.questions if q.kind == "written"]
+    summary = f"{r.assignment}: {r.auto_score:g} / {r.auto_max_score:g} automatic points"
+    if written:
+        names = ", ".join(f"{q.name} ({q.max_points:g})" for q in written)
+        summary += f"; written answers, graded by hand as manual questions: {names}"
     return {
-        "score": r.score,
-        "output": f"{r.assignment}: {_score_line(r)}"
-        + (f"\nGrading problem: {r.error}" if r.error else ""),
+        "score": r.auto_score,
+        "output": summary + (f"\nGrading problem: {r.error}" if r.error else ""),
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
