@@ -79,9 +79,11 @@ clean:
 
 # `make student-repo OUT=DIR`: the copy of the course students receive (release notebooks, the
 # kit, a student README; no solutions, no hidden tests). Default folder: student-copy.
+# PLATFORM=gradescope|jupyterhub|classroom: the README says how to hand in there only.
 STUDENT_OUT = $(if $(filter command line,$(origin OUT)),$(OUT),student-copy)
+PLATFORM ?= any
 student-repo: $(STAMP)
-	$(BIN)/python tools/student_repo.py --output $(STUDENT_OUT)
+	$(BIN)/python tools/student_repo.py --output $(STUDENT_OUT) --platform $(PLATFORM)
 
 # `make check NOTEBOOK=release/02-augmentation/augmentation.ipynb`: the quick public checks of
 # one notebook (points per check and feedback; an estimate, the hidden tests try more inputs).

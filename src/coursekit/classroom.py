@@ -186,7 +186,7 @@ jobs:
 """
 
 
-_HAND_IN = """\
+HAND_IN_CLASSROOM = """\
 Commit your notebook and push it (`git add`, `git commit`, `git push`, or the Source Control
 panel of Codespaces). Every push runs the quick public checks in GitHub Actions: open the
 *Actions* tab, then the latest run, to see every check's points and feedback (the job summary)
@@ -243,7 +243,8 @@ def build_template(assignment: str, student_copy, output_dir) -> Path:
     readme = target / "README.md"
     text = readme.read_text()
     head, found, _ = text.partition("## Handing in")
-    readme.write_text((head if found else text + "\n") + "## Handing in\n\n" + _HAND_IN + "\n")
+    section = "## Handing in\n\n" + HAND_IN_CLASSROOM + "\n"
+    readme.write_text((head if found else text + "\n") + section)
     return target
 
 
