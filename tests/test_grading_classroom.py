@@ -144,6 +144,7 @@ def test_workflow_caches_the_environment_and_installs_only_the_checks(templates)
     key = cache["with"]["key"]
     assert "hashFiles('constraints.txt', 'pyproject.toml')" in key
     assert "steps.python.outputs.python-version" in key  # a venv is tied to its Python
+    assert steps["Quick public checks"]["env"] == {"COURSEKIT_NO_NUMBA": "1"}  # no compiling
     install = steps["Install what the checks need (first push only)"]
     assert install["if"] == f"steps.{cache['id']}.outputs.cache-hit != 'true'"
     checks_extra = project_extras()["checks"]
