@@ -44,6 +44,8 @@ REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "02-augmentation"
 RENAMED = "drafts/rotations final (2).ipynb"
 MISTAKES = {"rotate": subs.ROTATE_IGNORES_RESIZE, "flip": subs.FLIP_VIEW}
+#: The README's deadline is 2026-06-30T23:59:00+02:00; the clones are taken a minute before.
+CLONE_TIME = "2026-06-30T23:58:00+02:00"
 EXPRESSION = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
 
 
@@ -211,7 +213,8 @@ if [ "$1 $2 $3" = "classroom clone student-repos" ]; then
   mkdir -p "$folder"
   for remote in "$FLOW_TOP"/remotes/*.git; do
     name=$(basename "$remote" .git)
-    git clone --quiet "$remote" "$folder/$name"
+    # Cloned at the deadline (a minute before): git's reflog records the clone's time.
+    GIT_COMMITTER_DATE="$FAKE_CLONE_TIME" git clone --quiet "$remote" "$folder/$name"
   done
   exit 0
 fi
@@ -222,18 +225,21 @@ echo "fake gh: unsupported: $*" >&2; exit 2
     script = REPO / "tests" / "fixtures" / "flow_hooks.py"
     hook.write_text(f'#!/bin/sh\nexec {sys.executable} {script} classroom "$@"\n')
     hook.chmod(0o755)
-    env = shell_env(top / "home", FLOW_TOP=str(top), FAKE_CLASSROOM_SLUG=ASSIGNMENT)
+    env = shell_env(top / "home", FLOW_TOP=str(top), FAKE_CLASSROOM_SLUG=ASSIGNMENT,
+                    FAKE_CLONE_TIME=CLONE_TIME)  # fmt: skip
+    for name in ("GH_TOKEN", "GITHUB_TOKEN"):  # push times from the clones, not an API
+        env.pop(name, None)
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     block = readme_block("<!-- flow: classroom -->")
     done = run_block(block, clone, env, hook)
-    return {"top": top, "block": block, "done": done}
+    return {"top": top, "block": block, "done": done, "env": env}
 
 
 def test_readme_classroom_commands_run_as_written(flow):
     assert flow["done"].returncode == 0, flow["done"].stdout[-5000:]
     commands = [line for line in flow["block"].splitlines() if line and not line.startswith("#")]
     assert commands[-1].startswith("coursekit classroom grade 02-augmentation-submissions")
-    assert "--push" in commands[-1]
+    assert "--push" in commands[-1] and "--deadline 2026-06-30T23:59:00+02:00" in commands[-1]
 
 
 def test_official_marks_for_three_student_repositories(flow):
@@ -243,6 +249,11 @@ def test_official_marks_for_three_student_repositories(flow):
     assert {s: float(r["score"]) for s, r in rows.items()} == CLASSROOM_EXPECTED
     assert {float(r["max_score"]) for r in rows.values()} == {12.0}
     assert {float(r["pending_points"]) for r in rows.values()} == {1.0}
+    # Graded at what the clone taken at the deadline held; the time is the clone's.
+    assert {r["time_source"] for r in rows.values()} == {"clone time"}
+    assert {r["timestamp"] for r in rows.values()} == {"2026-06-30T21:58:00Z"}
+    assert {r["time_warning"] for r in rows.values()} == {""}
+    assert all(len(r["graded_commit"]) == 40 for r in rows.values())
     assert float(rows["bob"]["rotate"]) == 2.5 and float(rows["bob"]["flip"]) == 1.5
     for student in CLASSROOM_STUDENTS:
         pages = list((top / "feedback" / student / ASSIGNMENT).glob("*.html"))
@@ -267,3 +278,26 @@ def test_feedback_md_is_pushed_to_every_student_repository(flow):
                                                   f"{ASSIGNMENT}-bob.git"),
                           "show", "HEAD:FEEDBACK.md"], capture_output=True, text=True).stdout
     assert "`rotate`: 2.5 / 3" in bob and "resize" in bob  # fmt: skip
+
+
+def test_grading_again_pushes_nothing_and_keeps_the_times(flow):
+    top, command = flow["top"], commands_of(flow["block"])[-1]
+    heads = {s: _head(top, s) for s in CLASSROOM_EXPECTED}
+    before = (top / "coursekit-grades.csv").read_text()
+    again = subprocess.run(["bash", "-c", f"source {top}/coursekit/.venv/bin/activate && "
+                            f"{command}"], cwd=top, env=flow["env"], capture_output=True,
+                           text=True, timeout=900)  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("feedback unchanged") == len(CLASSROOM_EXPECTED)
+    assert {s: _head(top, s) for s in CLASSROOM_EXPECTED} == heads  # nothing pushed
+    assert (top / "coursekit-grades.csv").read_text() == before  # same commits, same times
+
+
+def _head(top: Path, student: str) -> str:
+    remote = top / "remotes" / f"{ASSIGNMENT}-{student}.git"
+    return subprocess.run(["git", "--git-dir", str(remote), "rev-parse", "main"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def commands_of(block: str) -> list[str]:
+    return [line for line in block.splitlines() if line and not line.startswith("#")]

@@ -163,6 +163,16 @@ def test_handing_in_says_what_the_platform_wants(tmp_path, platform):
         student_repo.hand_in_text("moodle")
 
 
+def test_make_student_repo_passes_the_platform():
+    def dry_run(*variables):
+        return subprocess.run(["make", "-n", "-W", ".venv/.installed", "student-repo",
+                               *variables], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+
+    assert "--output x --platform gradescope" in dry_run("OUT=x", "PLATFORM=gradescope")
+    assert "--output student-copy --platform any" in dry_run()
+
+
 # ----------------------------------------------------------------- the README, as typed
 
 
