@@ -3,7 +3,9 @@
 Every format carries the same facts: the points of every check (partial credit),
 the feedback of every check that did not pass, and the written answers with their
 maximum and "needs manual grading" (or the points a grader gave them), so that
-every report's maximum equals nbgrader's.
+every report's maximum equals nbgrader's. Two platforms score the automatic part
+only and name the written answers instead: Gradescope (written answers are its
+manual questions) and Classroom's reporter (one runner per check).
 """
 
 from __future__ import annotations
