@@ -5,9 +5,11 @@
     (``make student-repo``): that assignment's notebook, the course kit, the student README,
     and ``.github/workflows/classroom.yml``. The workflow runs only the quick public checks
     (``coursekit classroom check``): no secret, no token, no private repository, no hidden
-    test. It shows every check's points and feedback in the job's log and summary and hands
+    test. Its environment is cached per repository, so only a first push installs anything.
+    It shows every check's points and feedback in the job's log and summary and hands
     one runner per check to Classroom's reporter
-    (``classroom-resources/autograding-grading-reporter``), so Classroom shows an estimate.
+    (``classroom-resources/autograding-grading-reporter``), so Classroom shows an estimate
+    of the automatic points; written answers are named as pending.
 ``coursekit classroom check``
     What the workflow runs inside a student's repository: finds the notebook (renamed or
     moved ones too), runs the public checks once, and writes the text report to the log, the
@@ -17,8 +19,11 @@
 ``coursekit classroom grade``
     The official marks, on the instructor's machine, never in a student's repository: a
     folder of cloned student repositories (``gh classroom clone student-repos``) graded with
-    the hidden tests; the class CSV, one feedback page per student and, with ``--push``, a
-    ``FEEDBACK.md`` committed and pushed to each repository.
+    the hidden tests, each at the last commit that reached GitHub before ``--deadline``
+    (:mod:`coursekit.submission_commit`); the class CSV with the graded commit, its time and
+    where that time comes from, one feedback page per student and, with ``--push``, a
+    ``FEEDBACK.md`` committed and pushed to each repository (unchanged feedback is not
+    pushed again).
 """
 
 from __future__ import annotations
