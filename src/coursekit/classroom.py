@@ -56,7 +56,12 @@ __all__ = [
     "find_submission_notebook",
     "public_report",
     "grade_clones",
+    "GradedRepository",
+    "csv_with_commits",
+    "push_feedback",
+    "automatic_total",
     "student_of",
+    "HAND_IN_CLASSROOM",
 ]
 
 _REPORTER = "classroom-resources/autograding-grading-reporter@v1"

@@ -37,7 +37,10 @@ __all__ = [
     "repository_slug",
     "push_events",
     "PushEventsUnavailable",
+    "export_commit",
+    "token_from_environment",
     "SOURCES",
+    "DEFAULT_API",
 ]
 
 #: Where the time of a graded commit comes from, best first.
