@@ -300,3 +300,14 @@ def test_grade_deadline_then_regrade_pushes_nothing(tmp_path, github):
         (row_again,) = csv.DictReader(stream)
     assert row_again["timestamp"] == row["timestamp"]  # never the feedback commit's time
     assert row_again["graded_commit"] == on_time_sha
+
+
+def test_grade_refuses_a_deadline_without_time_zone(tmp_path, capsys):
+    from coursekit.cli import main
+
+    code = main(["classroom", "grade", str(tmp_path), "--assignment", ASSIGNMENT,
+                 "--deadline", "2026-06-30T23:59",
+                 "--output", str(tmp_path / "c.csv")])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--deadline '2026-06-30T23:59' has no time zone" in err and "+01:00" in err
