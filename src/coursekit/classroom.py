@@ -277,6 +277,14 @@ def _readable_assignment(path: Path) -> tuple[str | None, str]:
     return infer_assignment(notebook, path), ""
 
 
+def _notebooks_in(folder: Path):
+    """``.ipynb`` files under ``folder``, never entering the skipped folders (a cached
+    ``.venv`` holds tens of thousands of files)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_PARTS]
+        yield from (Path(root) / f for f in files if f.endswith(".ipynb"))
+
+
 def find_submission_notebook(folder, assignment: str) -> tuple[Path | None, str]:
     """The notebook of ``assignment`` in a student's ``folder``, or None and why not.
 
@@ -292,11 +300,7 @@ def find_submission_notebook(folder, assignment: str) -> tuple[Path | None, str]
         Empty when found; otherwise a sentence for the student.
     """
     folder = Path(folder)
-    candidates = sorted(
-        p
-        for p in folder.rglob("*.ipynb")
-        if not _SKIPPED_PARTS & set(p.relative_to(folder).parts[:-1])
-    )
+    candidates = sorted(_notebooks_in(folder))
     if not candidates:
         return None, (
             f"no notebook (.ipynb file) was found in the repository: commit and push your "
