@@ -288,8 +288,10 @@ def test_grade_deadline_then_regrade_pushes_nothing(tmp_path, github):
     assert row["timestamp"] == (ON_TIME + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert float(row["score"]) == 11.0 and "backdated" in row["commit_date_flags"]
     pushed = git("rev-parse", "main", cwd=remote)
-    assert git("show", "main:FEEDBACK.md", cwd=remote).startswith(
-        f"## Feedback on {ASSIGNMENT}: 11 / 12")  # fmt: skip
+    feedback = git("show", "main:FEEDBACK.md", cwd=remote)
+    assert feedback.startswith(f"## Feedback on {ASSIGNMENT}: 11 / 12")
+    assert feedback.endswith(f"Graded version: commit `{on_time_sha[:7]}`, on GitHub at "
+                             f"{row['timestamp']} (push event).")  # fmt: skip
 
     again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
                            timeout=600)  # fmt: skip

@@ -529,8 +529,8 @@ def csv_with_commits(text: str, graded: list[GradedRepository]) -> str:
     return buffer.getvalue()
 
 
-def push_feedback(clone: Path, result, assignment: str) -> str:
-    """Commit ``FEEDBACK.md`` to ``clone`` and push it.
+def push_feedback(clone: Path, result, assignment: str, commit: GradedCommit | None = None) -> str:
+    """Commit ``FEEDBACK.md`` to ``clone`` and push it (naming the graded ``commit``, if given).
 
     Returns
     -------
@@ -540,9 +540,13 @@ def push_feedback(clone: Path, result, assignment: str) -> str:
     """
     from coursekit.grading.report import markdown_summary
 
-    (clone / FEEDBACK_FILE).write_text(
-        markdown_summary([result], title=f"Feedback on {assignment}"), encoding="utf-8"
-    )
+    text = markdown_summary([result], title=f"Feedback on {assignment}")
+    if commit is not None and commit.sha:
+        text += (
+            f"\nGraded version: commit `{commit.sha[:7]}`, on GitHub at {commit.time} "
+            f"({commit.source}).\n"
+        )
+    (clone / FEEDBACK_FILE).write_text(text, encoding="utf-8")
     changed = _git(clone, "status", "--porcelain", "--", FEEDBACK_FILE, check=False).stdout
     ahead = _git(clone, "rev-list", "--count", "@{upstream}..HEAD", check=False)
     unpushed = ahead.returncode == 0 and ahead.stdout.strip() not in ("", "0")
@@ -734,7 +738,7 @@ def _run_grade(args) -> int:
         for flag in commit.flags:
             line += f"; FLAG: {flag}"
         if args.push:
-            outcome = push_feedback(clone, result, args.assignment)
+            outcome = push_feedback(clone, result, args.assignment, commit)
             if outcome.startswith("failed"):
                 line += f"; {FEEDBACK_FILE} not pushed: {outcome.removeprefix('failed: ')}"
                 problems += 1
