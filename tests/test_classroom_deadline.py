@@ -226,8 +226,14 @@ def test_no_push_before_the_deadline_grades_the_template(tmp_path, github):
         e for e in github.events[f"org/{ASSIGNMENT}-carol"] if e["created_at"] > "2026-06-30"
     ]  # the template came with the repository's creation, not a push
     clone = clone_at(remote, tmp_path / "graded" / "carol", LATE)
-    chosen = choose_commit(clone, DEADLINE, token=TOKEN, api=github.url)
-    assert chosen.sha == git("rev-list", "--max-parents=0", "HEAD", cwd=clone)
+    template = git("rev-list", "--max-parents=0", "HEAD", cwd=clone)
+    soon = LATE + timedelta(days=1)
+    chosen = choose_commit(clone, DEADLINE, token=TOKEN, api=github.url, now=soon)
+    assert (chosen.sha, chosen.source) == (template, "push event")
+    # GitHub keeps 90 days of events: after that, no push may just mean a forgotten one.
+    later = choose_commit(clone, DEADLINE, token=TOKEN, api=github.url,
+                          now=DEADLINE + timedelta(days=91))  # fmt: skip
+    assert later.source == "commit date" and "do not reach back" in later.warning
 
 
 def test_an_api_error_falls_back_and_says_why(tmp_path, github, late_backdated):

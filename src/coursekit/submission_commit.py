@@ -50,6 +50,8 @@ DEFAULT_API = "https://api.github.com"
 #: The events API gives at most 300 events (3 pages of 100), from the last 90 days.
 _EVENT_PAGES = 3
 _PER_PAGE = 100
+#: How long GitHub keeps a repository's events.
+_EVENTS_KEPT = timedelta(days=90)
 #: A clone or fetch this long before the deadline may have missed later pushes.
 _STALE_CLONE = timedelta(minutes=10)
 #: Clock drift tolerated before a commit date counts as "in the future".
@@ -331,6 +333,8 @@ def choose_commit(
     if token:
         try:
             events, complete = push_events(repository_slug(clone), token, api)
+            # GitHub keeps 90 days of events: older pushes may be missing from a full list.
+            complete = complete and now - deadline < _EVENTS_KEPT
             sha, when, pushed_at = _from_push_events(events, complete, branch, deadline, history)
             if sha is not None:
                 found = nearest_student_commit(sha)
