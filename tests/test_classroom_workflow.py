@@ -3,8 +3,9 @@
 **The workflow.** A template of 02-augmentation (built from the students' copy) is pushed to
 by a student who renamed and moved the notebook and made two mistakes. The workflow's ``run:``
 steps run in bash in that copy with ``GITHUB_OUTPUT`` and ``GITHUB_STEP_SUMMARY``; ``uses:``
-steps are emulated: the checkout is the copy itself, Python and the install are this
-environment (nothing is downloaded), and the reporter is emulated as
+steps are emulated: the checkout is the copy itself, Python is this one, the cache restores
+this environment as ``.venv`` (a cache hit: the install step is skipped, as its ``if`` says;
+nothing is downloaded), and the reporter is emulated as
 ``classroom-resources/autograding-grading-reporter@v1`` computes (``src/main.js``,
 ``src/helpers/test-helpers.js``, ``src/notify-classroom.js``): ``runners`` split on commas,
 ``<RUNNER>_RESULTS`` decoded from base64 JSON; a runner's points are passed tests / tests x
@@ -32,6 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coursekit.grading.report import runner_name
 from tests.fixtures import course_submissions as subs
 from tests.fixtures.flow_hooks import CLASSROOM_EXPECTED, CLASSROOM_STUDENTS
 from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
@@ -42,6 +44,8 @@ REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "02-augmentation"
 RENAMED = "drafts/rotations final (2).ipynb"
 MISTAKES = {"rotate": subs.ROTATE_IGNORES_RESIZE, "flip": subs.FLIP_VIEW}
+#: The README's deadline is 2026-06-30T23:59:00+02:00; the clones are taken a minute before.
+CLONE_TIME = "2026-06-30T23:58:00+02:00"
 EXPRESSION = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
 
 
@@ -125,12 +129,20 @@ def run(tmp_path_factory):
             assert step["with"] == {"persist-credentials": False}
             emulated.append(uses)
         elif uses.startswith("actions/setup-python"):
+            step_outputs[step["id"]] = {"python-version": "3.11"}
+            emulated.append(uses)
+        elif uses.startswith("actions/cache"):
+            assert step["with"]["path"] == ".venv"
+            (workspace / ".venv").symlink_to(Path(sys.prefix))  # the restored environment
+            step_outputs[step["id"]] = {"cache-hit": "true"}
             emulated.append(uses)
         elif uses.startswith("classroom-resources/autograding-grading-reporter"):
             reporter = emulate_reporter(step["with"]["runners"], {**base_env, **step_env})
             emulated.append(uses)
         elif "pip install" in step.get("run", ""):
-            emulated.append(step["name"])  # installs this repository's kit: already here
+            hit = step_outputs["environment"]["cache-hit"] == "true"
+            assert hit and step["if"].endswith("cache-hit != 'true'")  # skipped on a hit
+            emulated.append(step["name"])
         else:
             output_file = runner_temp / f"output-{number}"
             output_file.touch()
@@ -149,18 +161,19 @@ def run(tmp_path_factory):
 
 def test_every_step_ran_or_was_emulated(run):
     assert len(run["ran"]) + len(run["emulated"]) == len(run["job"]["steps"])
-    assert run["ran"] == ["Quick public checks"] and run["reporter"] is not None
+    assert run["ran"] == ["Quick public checks", "Every check has its result"]
+    assert run["reporter"] is not None
 
 
 def test_reporter_gets_coursekit_check_points_per_check(run):
     ours = run["coursekit"]
-    expected = {f"{q['name']}__{c['name']}": c["points"]
+    expected = {runner_name(q["name"], c["name"]): c["points"]
                 for q in ours["questions"] for c in q["checks"]}  # fmt: skip
     assert run["reporter"]["points"] == expected == run["reporter"]["table"]
     assert run["reporter"]["total"] == ours["auto_score"] == 10.0  # rotate 2.5, flip 1.5
     assert run["reporter"]["available"] == 11.0  # the automatic part; written answers by hand
     assert run["reporter"]["failed"]
-    resize = run["reporter"]["runners"]["rotate__resize"]["tests"][0]
+    resize = run["reporter"]["runners"]["rotateResize"]["tests"][0]
     assert resize["status"] == "fail" and "resize" in resize["message"].lower()
 
 
@@ -173,6 +186,12 @@ def test_log_and_job_summary_show_points_and_feedback(run):
         if line.strip():
             assert line.strip() in summary and line.strip() in log
     assert "label-preserving" in summary and "pending / 1" in summary and "estimate" in summary
+    # Classroom's total is the automatic points; the written answer is named as pending.
+    total = "Automatic points: 10 / 11 (the total GitHub Classroom shows)."
+    assert total in summary and total in log
+    assert f"::notice title=Automatic points::{total}" in log
+    assert "pending until your instructor grades them by hand: " in log
+    assert "(1 point). The assignment is out of 12." in log
 
 
 # ----------------------------------------------------------------- the README's flow
@@ -194,7 +213,8 @@ if [ "$1 $2 $3" = "classroom clone student-repos" ]; then
   mkdir -p "$folder"
   for remote in "$FLOW_TOP"/remotes/*.git; do
     name=$(basename "$remote" .git)
-    git clone --quiet "$remote" "$folder/$name"
+    # Cloned at the deadline (a minute before): git's reflog records the clone's time.
+    GIT_COMMITTER_DATE="$FAKE_CLONE_TIME" git clone --quiet "$remote" "$folder/$name"
   done
   exit 0
 fi
@@ -205,18 +225,21 @@ echo "fake gh: unsupported: $*" >&2; exit 2
     script = REPO / "tests" / "fixtures" / "flow_hooks.py"
     hook.write_text(f'#!/bin/sh\nexec {sys.executable} {script} classroom "$@"\n')
     hook.chmod(0o755)
-    env = shell_env(top / "home", FLOW_TOP=str(top), FAKE_CLASSROOM_SLUG=ASSIGNMENT)
+    env = shell_env(top / "home", FLOW_TOP=str(top), FAKE_CLASSROOM_SLUG=ASSIGNMENT,
+                    FAKE_CLONE_TIME=CLONE_TIME)  # fmt: skip
+    for name in ("GH_TOKEN", "GITHUB_TOKEN"):  # push times from the clones, not an API
+        env.pop(name, None)
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     block = readme_block("<!-- flow: classroom -->")
     done = run_block(block, clone, env, hook)
-    return {"top": top, "block": block, "done": done}
+    return {"top": top, "block": block, "done": done, "env": env}
 
 
 def test_readme_classroom_commands_run_as_written(flow):
     assert flow["done"].returncode == 0, flow["done"].stdout[-5000:]
     commands = [line for line in flow["block"].splitlines() if line and not line.startswith("#")]
     assert commands[-1].startswith("coursekit classroom grade 02-augmentation-submissions")
-    assert "--push" in commands[-1]
+    assert "--push" in commands[-1] and "--deadline 2026-06-30T23:59:00+02:00" in commands[-1]
 
 
 def test_official_marks_for_three_student_repositories(flow):
@@ -226,6 +249,11 @@ def test_official_marks_for_three_student_repositories(flow):
     assert {s: float(r["score"]) for s, r in rows.items()} == CLASSROOM_EXPECTED
     assert {float(r["max_score"]) for r in rows.values()} == {12.0}
     assert {float(r["pending_points"]) for r in rows.values()} == {1.0}
+    # Graded at what the clone taken at the deadline held; the time is the clone's.
+    assert {r["time_source"] for r in rows.values()} == {"clone time"}
+    assert {r["timestamp"] for r in rows.values()} == {"2026-06-30T21:58:00Z"}
+    assert {r["time_warning"] for r in rows.values()} == {""}
+    assert all(len(r["graded_commit"]) == 40 for r in rows.values())
     assert float(rows["bob"]["rotate"]) == 2.5 and float(rows["bob"]["flip"]) == 1.5
     for student in CLASSROOM_STUDENTS:
         pages = list((top / "feedback" / student / ASSIGNMENT).glob("*.html"))
@@ -250,3 +278,26 @@ def test_feedback_md_is_pushed_to_every_student_repository(flow):
                                                   f"{ASSIGNMENT}-bob.git"),
                           "show", "HEAD:FEEDBACK.md"], capture_output=True, text=True).stdout
     assert "`rotate`: 2.5 / 3" in bob and "resize" in bob  # fmt: skip
+
+
+def test_grading_again_pushes_nothing_and_keeps_the_times(flow):
+    top, command = flow["top"], commands_of(flow["block"])[-1]
+    heads = {s: _head(top, s) for s in CLASSROOM_EXPECTED}
+    before = (top / "coursekit-grades.csv").read_text()
+    again = subprocess.run(["bash", "-c", f"source {top}/coursekit/.venv/bin/activate && "
+                            f"{command}"], cwd=top, env=flow["env"], capture_output=True,
+                           text=True, timeout=900)  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("feedback unchanged") == len(CLASSROOM_EXPECTED)
+    assert {s: _head(top, s) for s in CLASSROOM_EXPECTED} == heads  # nothing pushed
+    assert (top / "coursekit-grades.csv").read_text() == before  # same commits, same times
+
+
+def _head(top: Path, student: str) -> str:
+    remote = top / "remotes" / f"{ASSIGNMENT}-{student}.git"
+    return subprocess.run(["git", "--git-dir", str(remote), "rev-parse", "main"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def commands_of(block: str) -> list[str]:
+    return [line for line in block.splitlines() if line and not line.startswith("#")]

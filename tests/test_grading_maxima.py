@@ -73,8 +73,8 @@ def test_every_format_s_maximum_is_nbgrader_s(assignment):
     assert json.loads(format_results([result], "json"))["max_score"] == expected
     (row,) = csv.DictReader(io.StringIO(format_results([result], "csv")))
     assert float(row["max_score"]) == expected and float(row["pending_points"]) == written
-    gradescope = json.loads(format_results([result], "gradescope"))
-    assert sum(t["max_score"] for t in gradescope["tests"]) == expected
+    gradescope = json.loads(format_results([result], "gradescope"))  # written: manual questions
+    assert sum(t["max_score"] for t in gradescope["tests"]) == expected - written
     assert gradescope["score"] == sum(t["score"] for t in gradescope["tests"])
     markdown = format_results([result], "markdown")
     assert re.search(rf"^## {assignment}: [\d.]+ / {expected:g}\b", markdown), markdown[:200]
@@ -160,9 +160,27 @@ def test_cli_gradebook_option_reaches_the_csv(tmp_path, monkeypatch, venv_path):
     submitted.mkdir(parents=True)
     (submitted / "nb.ipynb").write_text('{"cells": [')  # unreadable: no grader needed
     monkeypatch.chdir(tmp_path)
-    code = main(["grade", "submitted", "--assignment", assignment, "--format", "csv",
+    # One student's folder (the whole class would do too): the student is known, so the
+    # hand-marked points are used.
+    code = main(["grade", "submitted/carol", "--assignment", assignment, "--format", "csv",
                  "--gradebook", "gradebook.db"])  # fmt: skip
     assert code in (0, 1)  # the notebook cannot be graded: zeros, with the reason
     (row,) = csv.DictReader((tmp_path / "coursekit-grades.csv").open())
     assert row["student_id"] == "carol" and row[written.name] == "1.0"
     assert float(row["max_score"]) == max_points(assignment)
+
+
+def test_the_student_is_known_whatever_part_of_nbgrader_s_layout_is_given(tmp_path):
+    from coursekit.grading.parent import find_submissions
+
+    notebook = tmp_path / "submitted" / "carol" / "02-augmentation" / "nb.ipynb"
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text("{}")
+    for given in ("submitted", "submitted/carol", "submitted/carol/02-augmentation",
+                  "submitted/carol/02-augmentation/nb.ipynb"):  # fmt: skip
+        ((found, student, _),) = find_submissions([tmp_path / given])
+        assert (found.name, student) == ("nb.ipynb", "carol"), given
+    elsewhere = tmp_path / "downloads" / "carol" / "02-augmentation" / "nb.ipynb"
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_text("{}")
+    assert find_submissions([elsewhere.parent.parent])[0][1] == ""  # no student guessed

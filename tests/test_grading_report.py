@@ -9,7 +9,7 @@ import pytest
 
 from coursekit.grading.feedback import feedback_path, write_feedback
 from coursekit.grading.questions import ASSIGNMENTS, max_points, questions_for, written_for
-from coursekit.grading.report import FORMATS, classroom_payloads, format_results
+from coursekit.grading.report import FORMATS, classroom_payloads, format_results, gradescope_results
 from coursekit.grading.results import CheckResult, QuestionResult, SubmissionResult
 from coursekit.grading.status import Status
 
@@ -54,8 +54,9 @@ def test_every_format_has_nbgraders_maximum(assignment):
     (row,) = csv.DictReader(io.StringIO(format_results([result], "csv")))
     assert float(row["max_score"]) == max_points(assignment)
     assert float(row["pending_points"]) == result.pending_points
-    gradescope = json.loads(format_results([result], "gradescope"))
-    assert sum(t["max_score"] for t in gradescope["tests"]) == max_points(assignment)
+    gradescope = json.loads(format_results([result], "gradescope"))  # written: manual questions
+    written = sum(w.points for w in written_for(assignment))
+    assert sum(t["max_score"] for t in gradescope["tests"]) == max_points(assignment) - written
     assert f"/ {max_points(assignment):g}" in format_results([result], "text")
     assert f"/ {max_points(assignment):g}" in format_results([result], "markdown")
 
@@ -86,23 +87,26 @@ def test_csv_columns_are_nbgraders_then_ours():
 def test_gradescope_tests_per_check_with_visibility():
     data = json.loads(format_results([_result()], "gradescope"))
     names = [t["name"] for t in data["tests"]]
-    assert "rotate: any_angle" in names and "label-preserving (written answer)" in names
+    assert "rotate: any_angle" in names and not [n for n in names if "label-preserving" in n]
     failed = next(t for t in data["tests"] if t["name"] == "rotate: any_angle")
-    assert failed["status"] == "failed" and failed["visibility"] == "after_published"
+    assert failed["status"] == "failed" and failed["visibility"] == "visible"  # at once
     assert "values differ" in failed["output"]
-    assert data["score"] == 10.0
+    assert data["score"] == 10.0 and "10 / 11 automatic points" in data["output"]
+    assert "manual questions: label-preserving (1)" in data["output"]
+    later = gradescope_results(_result(), visibility="after_published")
+    assert {t["visibility"] for t in later["tests"]} == {"after_published"}
 
 
 def test_classroom_payloads_one_runner_per_check():
     payloads = classroom_payloads(_result())
-    assert "rotate__any_angle" in payloads and "label_preserving" not in " ".join(payloads)
-    data = json.loads(base64.b64decode(payloads["rotate__any_angle"]))
+    assert "rotateAnyAngle" in payloads and "labelpreserving" not in " ".join(payloads).lower()
+    data = json.loads(base64.b64decode(payloads["rotateAnyAngle"]))
     assert data["max_score"] == 1.0 and data["tests"][0]["score"] == 0.0
     assert data["status"] == "fail" and "values differ" in data["tests"][0]["message"]
     total = sum(json.loads(base64.b64decode(p))["max_score"] for p in payloads.values())
     assert total == sum(q.points for q in questions_for("02-augmentation"))
     lines = dict(line.split("=", 1) for line in format_results([_result()], "classroom").split())
-    assert lines["runners"].split(",")[0] == "rotate90__quarter_turns"
+    assert lines["runners"].split(",")[0] == "rotate90QuarterTurns"
 
 
 def test_text_format_and_unknown_format():

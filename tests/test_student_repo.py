@@ -142,6 +142,37 @@ def test_one_assignment_and_refusals(tmp_path):
         student_repo.build_student_repo(tmp_path / "two", ["05-nothing"])
 
 
+@pytest.mark.parametrize("platform", ["gradescope", "jupyterhub", "classroom", "any"])
+def test_handing_in_says_what_the_platform_wants(tmp_path, platform):
+    code = student_repo.main(["--output", str(tmp_path / "c"), "--assignment", "03-clustering",
+                              "--platform", platform])  # fmt: skip
+    assert code == 0
+    readme = (tmp_path / "c" / "README.md").read_text()
+    handing_in = readme.split("## Handing in", 1)[1]
+    first = handing_in.strip().split(":")[0].split("(")[0].strip()
+    assert first == {"gradescope": "Upload your notebook to Gradescope",
+                     "jupyterhub": "Submit in JupyterHub",
+                     "classroom": "Commit your notebook and push it",
+                     "any": "Your instructor tells you how"}[platform]  # fmt: skip
+    if platform == "classroom":
+        assert "Gradescope" not in handing_in and "upload" not in handing_in.lower()
+    if platform in ("gradescope", "jupyterhub"):
+        assert "Nothing needs to be" in handing_in and "Classroom" not in handing_in
+        assert "git push" not in handing_in
+    with pytest.raises(ValueError, match="unknown platform"):
+        student_repo.hand_in_text("moodle")
+
+
+def test_make_student_repo_passes_the_platform():
+    def dry_run(*variables):
+        return subprocess.run(["make", "-n", "-W", ".venv/.installed", "student-repo",
+                               *variables], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+
+    assert "--output x --platform gradescope" in dry_run("OUT=x", "PLATFORM=gradescope")
+    assert "--output student-copy --platform any" in dry_run()
+
+
 # ----------------------------------------------------------------- the README, as typed
 
 

@@ -20,6 +20,7 @@ Usage::
 
     python tools/student_repo.py --output student-copy                 # every assignment
     python tools/student_repo.py --output c --assignment 02-augmentation  # one assignment
+    python tools/student_repo.py --output c --platform gradescope     # upload instructions
 """
 
 from __future__ import annotations
@@ -215,6 +216,49 @@ Your instructor tells you how: through JupyterLab's *Assignments* tab (nbgrader)
 the notebook (`.ipynb`) to Gradescope or your learning platform, or by committing and pushing
 it (GitHub Classroom). Hand in the notebook file itself, with your answers saved."""
 
+HAND_IN_GRADESCOPE = """\
+Upload your notebook to Gradescope: open the assignment there, choose *Upload Submission* and
+drop the `.ipynb` file from `notebooks/<assignment>/` (save it in JupyterLab first; any name
+works). Nothing needs to be committed or pushed. Within a few minutes Gradescope shows every
+check's points and feedback; written answers are graded by hand afterwards. You may upload
+again until the deadline: the last upload counts."""
+
+HAND_IN_JUPYTERHUB = """\
+Submit in JupyterHub: save the notebook, open the *Assignments* tab (*Nbgrader* menu ->
+*Assignments*), find the assignment under *Downloaded assignments* and press *Submit*.
+Nothing needs to be uploaded elsewhere, committed or pushed. You may submit again until the
+deadline: the last submission counts. Your feedback appears in the same tab once your
+instructor releases it."""
+
+
+def hand_in_text(platform: str) -> str:
+    """Markdown of the README's *Handing in* section for ``platform``.
+
+    Parameters
+    ----------
+    platform : {"any", "classroom", "gradescope", "jupyterhub"}
+        Where students hand in: ``"classroom"`` pushes (GitHub Classroom), ``"gradescope"``
+        uploads, ``"jupyterhub"`` submits through nbgrader; ``"any"`` names all three.
+
+    Raises
+    ------
+    ValueError
+        For another platform.
+    """
+    if platform == "classroom":
+        from coursekit.classroom import HAND_IN_CLASSROOM
+
+        return HAND_IN_CLASSROOM
+    texts = {"any": HAND_IN_DEFAULT, "gradescope": HAND_IN_GRADESCOPE,
+             "jupyterhub": HAND_IN_JUPYTERHUB}  # fmt: skip
+    if platform not in texts:
+        raise ValueError(f"unknown platform {platform!r}; expected one of {PLATFORMS}")
+    return texts[platform]
+
+
+#: Where students may hand in, for ``--platform``.
+PLATFORMS = ("any", "classroom", "gradescope", "jupyterhub")
+
 
 def assignments_in(release: Path) -> list[str]:
     """Assignment folders of ``release`` that hold a notebook, sorted."""
@@ -370,9 +414,15 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="assignment to include (repeatable; default: all of release/)",
     )
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default="any",
+        help="where students hand in, for the README's instructions (default: any of them)",
+    )
     args = parser.parse_args(argv)
     try:
-        out = build_student_repo(args.output, args.assignment)
+        out = build_student_repo(args.output, args.assignment, hand_in=hand_in_text(args.platform))
     except (FileNotFoundError, FileExistsError, RuntimeError) as exc:
         print(f"student-repo: {exc}", file=sys.stderr)
         return 2

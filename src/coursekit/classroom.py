@@ -5,9 +5,11 @@
     (``make student-repo``): that assignment's notebook, the course kit, the student README,
     and ``.github/workflows/classroom.yml``. The workflow runs only the quick public checks
     (``coursekit classroom check``): no secret, no token, no private repository, no hidden
-    test. It shows every check's points and feedback in the job's log and summary and hands
+    test. Its environment is cached per repository, so only a first push installs anything.
+    It shows every check's points and feedback in the job's log and summary and hands
     one runner per check to Classroom's reporter
-    (``classroom-resources/autograding-grading-reporter``), so Classroom shows an estimate.
+    (``classroom-resources/autograding-grading-reporter``), so Classroom shows an estimate
+    of the automatic points; written answers are named as pending.
 ``coursekit classroom check``
     What the workflow runs inside a student's repository: finds the notebook (renamed or
     moved ones too), runs the public checks once, and writes the text report to the log, the
@@ -17,8 +19,11 @@
 ``coursekit classroom grade``
     The official marks, on the instructor's machine, never in a student's repository: a
     folder of cloned student repositories (``gh classroom clone student-repos``) graded with
-    the hidden tests; the class CSV, one feedback page per student and, with ``--push``, a
-    ``FEEDBACK.md`` committed and pushed to each repository.
+    the hidden tests, each at the last commit that reached GitHub before ``--deadline``
+    (:mod:`coursekit.submission_commit`); the class CSV with the graded commit, its time and
+    where that time comes from, one feedback page per student and, with ``--push``, a
+    ``FEEDBACK.md`` committed and pushed to each repository (unchanged feedback is not
+    pushed again).
 """
 
 from __future__ import annotations
@@ -27,10 +32,21 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from coursekit.grading.questions import ASSIGNMENTS, questions_for
+from coursekit.submission_commit import (
+    DEFAULT_API,
+    GradedCommit,
+    choose_commit,
+    export_commit,
+    parse_deadline,
+    token_from_environment,
+)
 
 __all__ = [
     "register",
@@ -40,7 +56,12 @@ __all__ = [
     "find_submission_notebook",
     "public_report",
     "grade_clones",
+    "GradedRepository",
+    "csv_with_commits",
+    "push_feedback",
+    "automatic_total",
     "student_of",
+    "HAND_IN_CLASSROOM",
 ]
 
 _REPORTER = "classroom-resources/autograding-grading-reporter@v1"
@@ -51,22 +72,52 @@ _SKIPPED_PARTS = {".git", ".venv", ".ipynb_checkpoints", "node_modules", "src", 
 
 
 def runners_of(assignment: str) -> list[str]:
-    """Runner ids of ``assignment`` for Classroom's reporter: one per check, table order."""
+    """Runner ids of ``assignment`` for Classroom's reporter: one per check, table order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown assignment, or two checks whose ids (or environment variables, which
+        are upper case) would be the same.
+    """
     from coursekit.grading.report import runner_name
 
     questions = questions_for(assignment)
     if not questions:
         raise ValueError(f"unknown assignment {assignment!r}; expected one of {ASSIGNMENTS}.")
-    return [runner_name(q.name, c.name) for q in questions for c in q.checks]
+    runners = [runner_name(q.name, c.name) for q in questions for c in q.checks]
+    clashes = sorted({r for r in runners if [x.upper() for x in runners].count(r.upper()) > 1})
+    if clashes:
+        raise ValueError(f"checks of {assignment} share the runner id(s) {clashes}; rename one.")
+    return runners
+
+
+#: Classroom's reporter, and the versions of GitHub's own actions the workflow uses (current
+#: majors on Node 24; actionlint flags the node20 ones as deprecated).
+_CHECKOUT = "actions/checkout@v7"
+_SETUP_PYTHON = "actions/setup-python@v7"
+_CACHE = "actions/cache@v6"
+_MISSING = (
+    "the step 'Quick public checks' did not write the results of these checks (read its "
+    "log), so Classroom gets no points from this run:"
+)
+_CACHE_KEY = (
+    "checks-${{ runner.os }}-${{ steps.python.outputs.python-version }}-"
+    "${{ hashFiles('constraints.txt', 'pyproject.toml') }}"
+)
+#: What ``pyproject.toml`` installs for the quick checks alone (no JupyterLab, no nbgrader).
+CHECKS_EXTRA = "checks"
 
 
 def workflow_yaml(assignment: str) -> str:
     """Text of the student template's ``.github/workflows/classroom.yml`` for ``assignment``.
 
-    The job checks the repository out without keeping credentials, installs the course kit
-    from the repository itself (``constraints.txt`` pins every version), runs the quick
-    public checks and hands one runner per check to Classroom's reporter. It uses no secret
-    and reads no other repository; its token may only write check runs.
+    The job checks the repository out without keeping credentials, restores the course kit's
+    environment (``.venv``, cached per repository and keyed on Python's version,
+    ``constraints.txt`` and ``pyproject.toml``; built on the first push with only what the
+    quick checks need), runs the quick public checks, makes sure every check left its
+    payload, and hands one runner per check to Classroom's reporter. It uses no secret and
+    reads no other repository; its token may only read the repository's contents.
     """
     runners = runners_of(assignment)
     env = "\n".join(
@@ -84,32 +135,61 @@ name: Autograding Tests
       - {FEEDBACK_FILE}
   workflow_dispatch:
   repository_dispatch:
-permissions:
-  checks: write
-  actions: read
-  contents: read
+# Nothing at the workflow level; the job may only read the repository (Classroom's reporter
+# v1 writes annotations, which need no permission).
+permissions: {{}}
+concurrency:
+  group: autograding-${{{{ github.ref }}}}
+  cancel-in-progress: true
 jobs:
   run-autograding-tests:
-    name: Autograding Tests  # the check run Classroom's reporter looks up by this name
+    name: Autograding Tests  # the name of GitHub Classroom's own autograding job
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
-    timeout-minutes: 30
+    timeout-minutes: 15
+    permissions:
+      contents: read
     steps:
       - name: Check out your work
-        uses: actions/checkout@v4
+        uses: {_CHECKOUT}
         with:
           persist-credentials: false
       - name: Set up Python
-        uses: actions/setup-python@v5
+        id: python
+        uses: {_SETUP_PYTHON}
         with:
           python-version: "3.11"
-          cache: pip
-          cache-dependency-path: constraints.txt
-      - name: Install the course kit
-        run: python -m pip install --quiet -c constraints.txt -e ".[course,dev]"
+      - name: Restore the course kit's environment
+        id: environment
+        uses: {_CACHE}
+        with:
+          path: .venv
+          key: {_CACHE_KEY}
+      - name: Install what the checks need (first push only)
+        if: steps.environment.outputs.cache-hit != 'true'
+        run: |
+          python -m venv .venv
+          .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[{CHECKS_EXTRA}]"
       - name: Quick public checks
         id: checks
-        run: coursekit classroom check --assignment {assignment}
+        env:
+          # numpy's code, bit for bit the same for graded functions: no compiling on a new runner
+          COURSEKIT_NO_NUMBA: "1"
+        run: .venv/bin/coursekit classroom check --assignment {assignment}
+      - name: Every check has its result
+        if: ${{{{ !cancelled() }}}}
+        env:
+{env}
+        run: |
+          missing=""
+          for runner in {" ".join(runners)}; do
+            variable="$(echo "$runner" | tr '[:lower:]' '[:upper:]')_RESULTS"
+            [ -n "${{!variable:-}}" ] || missing="$missing $runner"
+          done
+          if [ -n "$missing" ]; then
+            echo "::error title=Missing results::{_MISSING}$missing"
+            exit 1
+          fi
       - name: Autograding Reporter
         uses: {_REPORTER}
         env:
@@ -119,7 +199,7 @@ jobs:
 """
 
 
-_HAND_IN = """\
+HAND_IN_CLASSROOM = """\
 Commit your notebook and push it (`git add`, `git commit`, `git push`, or the Source Control
 panel of Codespaces). Every push runs the quick public checks in GitHub Actions: open the
 *Actions* tab, then the latest run, to see every check's points and feedback (the job summary)
@@ -176,7 +256,8 @@ def build_template(assignment: str, student_copy, output_dir) -> Path:
     readme = target / "README.md"
     text = readme.read_text()
     head, found, _ = text.partition("## Handing in")
-    readme.write_text((head if found else text + "\n") + "## Handing in\n\n" + _HAND_IN + "\n")
+    section = "## Handing in\n\n" + HAND_IN_CLASSROOM + "\n"
+    readme.write_text((head if found else text + "\n") + section)
     return target
 
 
@@ -196,6 +277,14 @@ def _readable_assignment(path: Path) -> tuple[str | None, str]:
     return infer_assignment(notebook, path), ""
 
 
+def _notebooks_in(folder: Path):
+    """``.ipynb`` files under ``folder``, never entering the skipped folders (a cached
+    ``.venv`` holds tens of thousands of files)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_PARTS]
+        yield from (Path(root) / f for f in files if f.endswith(".ipynb"))
+
+
 def find_submission_notebook(folder, assignment: str) -> tuple[Path | None, str]:
     """The notebook of ``assignment`` in a student's ``folder``, or None and why not.
 
@@ -211,11 +300,7 @@ def find_submission_notebook(folder, assignment: str) -> tuple[Path | None, str]
         Empty when found; otherwise a sentence for the student.
     """
     folder = Path(folder)
-    candidates = sorted(
-        p
-        for p in folder.rglob("*.ipynb")
-        if not _SKIPPED_PARTS & set(p.relative_to(folder).parts[:-1])
-    )
+    candidates = sorted(_notebooks_in(folder))
     if not candidates:
         return None, (
             f"no notebook (.ipynb file) was found in the repository: commit and push your "
@@ -290,22 +375,44 @@ _ESTIMATE = (
 )
 
 
+def automatic_total(result) -> str:
+    """One sentence: the automatic points (what Classroom shows) and the written answers
+    still to be graded by hand, named, so that Classroom's ``/11`` is not read as the mark."""
+    written = [q for q in result.questions if q.kind == "written"]
+    text = (
+        f"Automatic points: {result.auto_score:g} / {result.auto_max_score:g} "
+        "(the total GitHub Classroom shows)."
+    )
+    if written:
+        names = ", ".join(
+            f"{q.name} ({q.max_points:g} point{'' if q.max_points == 1 else 's'})" for q in written
+        )
+        text += (
+            f" Written answers, pending until your instructor grades them by hand: {names}."
+            f" The assignment is out of {result.max_score:g}."
+        )
+    return text
+
+
 def public_report(folder, assignment: str, **kwargs) -> dict[str, str]:
     """Grade the notebook in ``folder`` with the public checks; every report the workflow writes.
 
     Returns
     -------
     dict
-        ``"text"`` (the log), ``"markdown"`` (the job summary) and ``"outputs"``
-        (``$GITHUB_OUTPUT`` lines: ``runners`` and one base64 payload per runner).
+        ``"text"`` (the log), ``"markdown"`` (the job summary), ``"outputs"``
+        (``$GITHUB_OUTPUT`` lines: ``runners`` and one base64 payload per runner),
+        ``"total"`` (:func:`automatic_total`) and ``"result"``.
     """
     from coursekit.grading.report import format_results, markdown_summary
 
     result = _grade_found(Path(folder), assignment, public=True, **kwargs)
+    total = automatic_total(result)
     return {
-        "text": format_results([result], "text"),
-        "markdown": markdown_summary([result]) + "\n" + _ESTIMATE + "\n",
+        "text": format_results([result], "text") + total + "\n",
+        "markdown": markdown_summary([result]) + "\n" + f"**{total}**\n\n" + _ESTIMATE + "\n",
         "outputs": format_results([result], "classroom"),
+        "total": total,
         "result": result,
     }
 
@@ -345,47 +452,122 @@ def _git(clone: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     )
 
 
-def grade_clones(folder, assignment: str, *, jobs: int = 1, **kwargs) -> list:
+class GradedRepository(NamedTuple):
+    """One student repository graded: its clone, the result and the commit graded."""
+
+    clone: Path
+    result: object
+    commit: GradedCommit
+
+
+def grade_clones(
+    folder,
+    assignment: str,
+    *,
+    jobs: int = 1,
+    deadline: datetime | None = None,
+    token: str | None = None,
+    api: str = DEFAULT_API,
+    **kwargs,
+) -> list[GradedRepository]:
     """Grade every student repository in ``folder`` with the hidden tests.
 
-    Results follow the clones' (sorted) order; each carries the student's login
-    (:func:`student_of`) and the time of the repository's last commit (``timestamp``).
+    Each repository is graded at the last commit that reached GitHub before ``deadline``
+    (:func:`coursekit.submission_commit.choose_commit`; without a deadline, its newest
+    commit), never at a ``FEEDBACK.md`` commit of the grader. The files of that commit are
+    graded from a temporary copy, so the clone's working tree is left as it is. Each result
+    carries the student's login (:func:`student_of`) and, as ``timestamp``, the time the
+    graded commit reached GitHub. Results follow the clones' (sorted) order.
     """
     folder = Path(folder)
     clones = _clones(folder)
 
-    def one(clone: Path):
-        result = _grade_found(clone, assignment, public=False, **kwargs)
+    def one(clone: Path) -> GradedRepository:
+        commit = choose_commit(clone, deadline, token=token, api=api, feedback_file=FEEDBACK_FILE)
+        with tempfile.TemporaryDirectory(prefix="coursekit-commit-") as tmp:
+            files = Path(tmp) / clone.name
+            if commit.sha:
+                export_commit(clone, commit.sha, files)
+            else:
+                files.mkdir()
+            result = _grade_found(files, assignment, public=False, **kwargs)
+            if result.submission.startswith(str(files)):
+                result.submission = str(clone) + result.submission[len(str(files)) :]
         result.student_id = student_of(clone, folder)
-        stamp = _git(clone, "log", "-1", "--format=%cI", check=False).stdout.strip()
-        result.timestamp = stamp
-        return result
+        result.timestamp = commit.time
+        return GradedRepository(clone, result, commit)
 
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         return list(pool.map(one, clones))
 
 
-def push_feedback(clone: Path, result, assignment: str) -> str:
-    """Commit ``FEEDBACK.md`` to ``clone`` and push it; an empty string or what went wrong."""
+#: Columns ``classroom grade`` adds to the class CSV, after ``timestamp``.
+COMMIT_COLUMNS = ["graded_commit", "time_source", "time_warning", "commit_date_flags"]
+
+
+def csv_with_commits(text: str, graded: list[GradedRepository]) -> str:
+    """The class CSV ``text`` with the graded commit, its time's source and warnings added."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    columns = list(rows[0]) if rows else []
+    at = columns.index("timestamp") + 1 if "timestamp" in columns else len(columns)
+    columns[at:at] = COMMIT_COLUMNS
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row, entry in zip(rows, graded, strict=True):
+        commit = entry.commit
+        row.update(
+            graded_commit=commit.sha,
+            time_source=commit.source,
+            time_warning=commit.warning,
+            commit_date_flags="; ".join(commit.flags),
+        )
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def push_feedback(clone: Path, result, assignment: str, commit: GradedCommit | None = None) -> str:
+    """Commit ``FEEDBACK.md`` to ``clone`` and push it (naming the graded ``commit``, if given).
+
+    Returns
+    -------
+    str
+        ``"pushed"``, ``"unchanged"`` (the same feedback is already committed and pushed:
+        nothing is done, so re-grading is idempotent) or ``"failed: ..."`` with git's message.
+    """
     from coursekit.grading.report import markdown_summary
 
-    (clone / FEEDBACK_FILE).write_text(
-        markdown_summary([result], title=f"Feedback on {assignment}"), encoding="utf-8"
-    )
+    text = markdown_summary([result], title=f"Feedback on {assignment}")
+    if commit is not None and commit.sha:
+        text += (
+            f"\nGraded version: commit `{commit.sha[:7]}`, on GitHub at {commit.time} "
+            f"({commit.source}).\n"
+        )
+    (clone / FEEDBACK_FILE).write_text(text, encoding="utf-8")
+    changed = _git(clone, "status", "--porcelain", "--", FEEDBACK_FILE, check=False).stdout
+    ahead = _git(clone, "rev-list", "--count", "@{upstream}..HEAD", check=False)
+    unpushed = ahead.returncode == 0 and ahead.stdout.strip() not in ("", "0")
+    if not changed.strip() and not unpushed:
+        return "unchanged"
     identity = []
     if not _git(clone, "config", "user.email", check=False).stdout.strip():
         identity = ["-c", "user.name=coursekit grader", "-c", "user.email=coursekit@localhost"]
-    steps = [
-        ["add", FEEDBACK_FILE],
-        [*identity, "commit", "--quiet", "-m",
-         f"Feedback on {assignment}: {result.score:g} / {result.max_score:g}"],
-        ["push", "--quiet"],
-    ]  # fmt: skip
+    steps = [["push", "--quiet"]]
+    if changed.strip():
+        steps[:0] = [
+            ["add", FEEDBACK_FILE],
+            [*identity, "commit", "--quiet", "-m",
+             f"Feedback on {assignment}: {result.score:g} / {result.max_score:g}"],
+        ]  # fmt: skip
     for args in steps:
         done = _git(clone, *args, check=False)
         if done.returncode != 0:
-            return f"git {' '.join(args[-3:])}: {(done.stderr or done.stdout).strip()[:300]}"
-    return ""
+            why = (done.stderr or done.stdout).strip()[:300]
+            return f"failed: git {' '.join(args[-3:])}: {why}"
+    return "pushed"
 
 
 # ----------------------------------------------------------------- command line
@@ -456,6 +638,19 @@ def register(subparsers) -> None:
         action="store_true",
         help=f"commit {FEEDBACK_FILE} to each repository and push it",
     )
+    grade.add_argument(
+        "--deadline",
+        metavar="ISO-8601",
+        help="grade the last commit that reached GitHub before this time, with its time zone "
+        "(e.g. 2026-12-01T23:59:00+01:00): from the push events when $GH_TOKEN or "
+        "$GITHUB_TOKEN is set, else from when the clone was taken, else (with a warning) "
+        "from commit dates",
+    )
+    grade.add_argument(
+        "--api-url",
+        default=os.environ.get("GITHUB_API_URL", DEFAULT_API),
+        help=f"GitHub's REST API (default $GITHUB_API_URL, else {DEFAULT_API})",
+    )
     grade.add_argument("--timeout", type=float, default=DEFAULT.check_timeout)
     grade.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb)
     grade.add_argument("--autograder", help="folder of the hidden tests")
@@ -488,6 +683,8 @@ def _append(path: str | None, text: str) -> bool:
 def _run_check(args) -> int:
     report = public_report(args.folder, args.assignment)
     sys.stdout.write(report["text"])
+    # A workflow command: the run's page shows it as a notice, beside the reporter's total.
+    print(f"::notice title=Automatic points::{report['total']}")
     _append(args.summary, report["markdown"])
     if not _append(args.output, report["outputs"]):
         sys.stdout.write(report["outputs"])
@@ -507,32 +704,46 @@ def _run_grade(args) -> int:
         return _fail("grade", f"refusing to write {args.output} (nbgrader export's file) "
                      "without --force")  # fmt: skip
     try:
+        deadline = parse_deadline(args.deadline) if args.deadline else None
+    except ValueError as exc:
+        return _fail("grade", str(exc))
+    try:
         autograder = find_autograder(args.autograder)
-        results = grade_clones(
+        graded = grade_clones(
             args.folder,
             args.assignment,
             jobs=args.jobs,
+            deadline=deadline,
+            token=token_from_environment(),
+            api=args.api_url,
             timeout=args.timeout,
             memory_mb=args.memory_mb,
             autograder=autograder,
         )
-    except (AutograderNotFound, FileNotFoundError) as exc:
+    except (AutograderNotFound, FileNotFoundError, RuntimeError) as exc:
         return _fail("grade", str(exc))
+    results = [entry.result for entry in graded]
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(format_results(results, "csv"), encoding="utf-8")
+    output.write_text(csv_with_commits(format_results(results, "csv"), graded), encoding="utf-8")
     pages = write_feedback(results, args.feedback)
     problems = 0
-    # grade_clones keeps the order of the clones.
-    for clone, result in zip(_clones(Path(args.folder)), results, strict=True):
+    for clone, result, commit in graded:
         line = f"{result.student_id}: {result.score:g} / {result.max_score:g}"
         if result.error:
             line += f" ({result.error})"
+        line += f"; commit {commit.sha[:7] or 'none'} at {commit.time or '-'} ({commit.source})"
+        if commit.warning:
+            line += f"; WARNING: {commit.warning}"
+        for flag in commit.flags:
+            line += f"; FLAG: {flag}"
         if args.push:
-            failure = push_feedback(clone, result, args.assignment)
-            line += f"; {FEEDBACK_FILE} not pushed: {failure}" if failure else "; feedback pushed"
-            problems += bool(failure)
+            outcome = push_feedback(clone, result, args.assignment, commit)
+            if outcome.startswith("failed"):
+                line += f"; {FEEDBACK_FILE} not pushed: {outcome.removeprefix('failed: ')}"
+                problems += 1
+            else:
+                line += f"; feedback {outcome}"
         print(line)
     print(f"wrote {output} ({len(results)} students) and {len(pages)} pages in {args.feedback}")
     return 1 if problems else 0
-

@@ -15,8 +15,10 @@ with, at its root (Gradescope's layout)::
 ``.ipynb``, else the one whose nbgrader grade ids name the assignment; otherwise every check
 scores zero with a message saying why), grades it with the hidden tests and writes
 ``/autograder/results/results.json`` in Gradescope's format: one test per check with its
-points and feedback, the written answers as tests pending a grader. The root
-``/autograder`` can be moved with ``$COURSEKIT_GRADESCOPE_ROOT`` (tests do).
+points and feedback, all visible at once by default (``--visibility`` otherwise). Written
+answers are not in it: they are Gradescope *manual questions* graded by hand, so the
+autograder's maximum is the automatic points. The root ``/autograder`` can be moved with
+``$COURSEKIT_GRADESCOPE_ROOT`` (tests do), by ``setup.sh`` and ``run_autograder`` alike.
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ _GRADING_PACKAGES = ("nbformat", "pytest", "hypothesis")
 SETUP_SH = """\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu).
+# COURSEKIT_GRADESCOPE_ROOT moves /autograder, as in run_autograder.
 set -euo pipefail
-SOURCE=/autograder/source
+ROOT="${COURSEKIT_GRADESCOPE_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends python3 python3-venv python3-pip
@@ -53,12 +58,12 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     apt-get install -y --no-install-recommends python3.11 python3.11-venv
     PYTHON=python3.11
 fi
-"$PYTHON" -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --upgrade pip
-/autograder/venv/bin/python -m pip install -r "$SOURCE/requirements.txt"
-/autograder/venv/bin/python -m pip install --no-deps "$SOURCE/coursekit"
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --upgrade pip
+"$VENV/bin/python" -m pip install -r "$SOURCE/requirements.txt"
+"$VENV/bin/python" -m pip install --no-deps "$SOURCE/coursekit"
 # Compile the augmentation kernels now, not inside the first student's checks.
-/autograder/venv/bin/python -c "import coursekit.augment as a; a.warm_up(verbose=True)"
+"$VENV/bin/python" -c "import coursekit.augment as a; a.warm_up(verbose=True)"
 """
 
 RUN_AUTOGRADER = """\
@@ -149,7 +154,6 @@ def build_autograder(
     *,
     autograder=None,
     visibility: str = "visible",
-    hidden_detail: str = "after_published",
 ) -> Path:
     """Write ``output/<assignment>-autograder.zip`` for Gradescope and return its path.
 
@@ -161,8 +165,9 @@ def build_autograder(
         Folder of the zip (created if missing).
     autograder : path-like, optional
         Folder of the hidden tests (default: the repository's ``autograder/``).
-    visibility, hidden_detail : {"visible", "hidden", "after_due_date", "after_published"}
-        When students see each test, and the feedback of the failed ones.
+    visibility : {"visible", "hidden", "after_due_date", "after_published"}
+        When students see every test, failed checks and their feedback included (default:
+        at once; Gradescope hides a student's total while any test is hidden from them).
 
     Raises
     ------
@@ -175,9 +180,8 @@ def build_autograder(
 
     if assignment not in ASSIGNMENTS:
         raise ValueError(f"unknown assignment {assignment!r}; expected one of {ASSIGNMENTS}.")
-    for name, value in (("visibility", visibility), ("hidden_detail", hidden_detail)):
-        if value not in VISIBILITY:
-            raise ValueError(f"{name} must be one of {VISIBILITY}; got {value!r}.")
+    if visibility not in VISIBILITY:
+        raise ValueError(f"visibility must be one of {VISIBILITY}; got {visibility!r}.")
     tests = find_autograder(autograder)
     test_file = tests / hidden_test_file(assignment)
     if not test_file.is_file():
@@ -186,7 +190,7 @@ def build_autograder(
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     target = output / f"{assignment}-autograder.zip"
-    config = {"assignment": assignment, "visibility": visibility, "hidden_detail": hidden_detail}
+    config = {"assignment": assignment, "visibility": visibility}
     requirements = "\n".join(pinned_requirements(kit / "constraints.txt")) + "\n"
     with zipfile.ZipFile(target, "w") as bundle:
         _add_file(bundle, "setup.sh", SETUP_SH.encode(), executable=True)
@@ -235,9 +239,7 @@ def run_autograder(root=None) -> dict:
         public=False,
         autograder=root / "source" / "autograder",
     )
-    results = gradescope_results(
-        result, visibility=config["visibility"], hidden_detail=config["hidden_detail"]
-    )
+    results = gradescope_results(result, visibility=config.get("visibility", "visible"))
     results["execution_time"] = int(round(time.monotonic() - start))
     (root / "results").mkdir(parents=True, exist_ok=True)
     (root / "results" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -254,13 +256,11 @@ def register(subparsers) -> None:
     build.add_argument("--output", default="gradescope", help="folder of the zip")
     build.add_argument("--autograder", help="folder of the hidden tests")
     build.add_argument(
-        "--visibility", default="visible", choices=VISIBILITY, help="when tests are shown"
-    )
-    build.add_argument(
-        "--hidden-detail",
-        default="after_published",
+        "--visibility",
+        default="visible",
         choices=VISIBILITY,
-        help="when the feedback of failed checks is shown (default after_published)",
+        help="when students see the tests, failed checks and their feedback included "
+        "(default visible: at once)",
     )
     build.set_defaults(func=_run_build)
     run = verbs.add_parser("run", help="(inside Gradescope) grade the submission")
@@ -274,7 +274,6 @@ def _run_build(args) -> int:
             args.output,
             autograder=args.autograder,
             visibility=args.visibility,
-            hidden_detail=args.hidden_detail,
         )
     except (ValueError, FileNotFoundError) as exc:
         print(f"coursekit gradescope build: {exc}", file=sys.stderr)

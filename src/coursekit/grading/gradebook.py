@@ -7,7 +7,21 @@ from pathlib import Path
 from coursekit.grading.results import SubmissionResult
 from coursekit.grading.status import Status
 
-__all__ = ["apply_gradebook"]
+__all__ = ["apply_gradebook", "student_in_layout"]
+
+#: nbgrader's folders of students' notebooks: ``<folder>/<student>/<assignment>/*.ipynb``.
+_NBGRADER_FOLDERS = ("submitted", "autograded")
+
+
+def student_in_layout(notebook) -> str:
+    """The student of a notebook at ``submitted/<student>/<assignment>/`` (or ``autograded/``).
+
+    Whatever part of that path was given to grade (one student's folder, one assignment's
+    folder or the notebook itself), the student is known, so that the gradebook's hand-marked
+    points of written answers apply. Elsewhere: ``""``.
+    """
+    parts = Path(notebook).resolve().parts
+    return parts[-3] if len(parts) >= 4 and parts[-4] in _NBGRADER_FOLDERS else ""
 
 
 def apply_gradebook(results: list[SubmissionResult], database) -> None:

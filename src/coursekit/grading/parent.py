@@ -26,6 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from coursekit.grading.gradebook import student_in_layout
 from coursekit.grading.locate import find_autograder
 from coursekit.grading.questions import hidden_test_file, questions_for, written_for
 from coursekit.grading.results import (
@@ -296,7 +297,7 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
         for notebook in notebooks:
             relative = notebook.relative_to(path) if path.is_dir() else notebook.name
             parts = Path(relative).parts
-            student = parts[0] if path.is_dir() and len(parts) >= 3 else ""
+            student = parts[0] if path.is_dir() and len(parts) >= 3 else student_in_layout(notebook)
             stamp_file = notebook.parent / "timestamp.txt"
             stamp = stamp_file.read_text().strip() if stamp_file.is_file() else ""
             found.append((notebook, student, stamp))

@@ -3,7 +3,9 @@
 Every format carries the same facts: the points of every check (partial credit),
 the feedback of every check that did not pass, and the written answers with their
 maximum and "needs manual grading" (or the points a grader gave them), so that
-every report's maximum equals nbgrader's.
+every report's maximum equals nbgrader's. Two platforms score the automatic part
+only and name the written answers instead: Gradescope (written answers are its
+manual questions) and Classroom's reporter (one runner per check).
 """
 
 from __future__ import annotations
@@ -153,34 +155,22 @@ def _csv(results: list[SubmissionResult]) -> str:
     return buffer.getvalue()
 
 
-def gradescope_results(
-    r: SubmissionResult, *, visibility: str = "visible", hidden_detail: str = "after_published"
-) -> dict:
-    """Gradescope's ``results.json`` for one submission.
+def gradescope_results(r: SubmissionResult, *, visibility: str = "visible") -> dict:
+    """Gradescope's ``results.json`` for one submission: the automatic checks only.
+
+    Written answers are left out: on Gradescope they are manual questions of the same
+    assignment, graded by hand, so the autograder's maximum is the automatic points (a
+    written answer listed as a test would show as a failed 0 / 1).
 
     Parameters
     ----------
     visibility : {"visible", "hidden", "after_due_date", "after_published"}
-        Visibility of each test's score and name.
-    hidden_detail : same choices
-        Visibility of the tests carrying the feedback of failed checks (inputs the
-        hidden tests tried); ``"after_published"`` shows them once grades are released.
+        Visibility of every test, passed or failed, with its feedback. ``"visible"`` shows
+        them at once; Gradescope does not show students their total while a test is hidden.
     """
     tests = []
     for q in r.questions:
         if q.kind == "written":
-            tests.append(
-                {
-                    "name": f"{q.name} (written answer)",
-                    "score": 0.0 if q.points is None else q.points,
-                    "max_score": q.max_points,
-                    "output": "Graded by hand by your instructor."
-                    if q.points is None
-                    else "Graded by hand.",
-                    "visibility": visibility,
-                    "tags": ["written"],
-                }
-            )
             continue
         for c in q.checks:
             passed = c.status is Status.PASSED
@@ -195,14 +185,18 @@ def gradescope_results(
                     "max_score": c.max_points,
                     "status": "passed" if passed else "failed",
                     "output": f"{c.title}\n{output}",
-                    "visibility": visibility if passed else hidden_detail,
+                    "visibility": visibility,
                     "tags": [q.name],
                 }
             )
+    written = [q for q in r.questions if q.kind == "written"]
+    summary = f"{r.assignment}: {r.auto_score:g} / {r.auto_max_score:g} automatic points"
+    if written:
+        names = ", ".join(f"{q.name} ({q.max_points:g})" for q in written)
+        summary += f"; written answers, graded by hand as manual questions: {names}"
     return {
-        "score": r.score,
-        "output": f"{r.assignment}: {_score_line(r)}"
-        + (f"\nGrading problem: {r.error}" if r.error else ""),
+        "score": r.auto_score,
+        "output": summary + (f"\nGrading problem: {r.error}" if r.error else ""),
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -216,8 +210,14 @@ def _gradescope(results: list[SubmissionResult]) -> str:
 
 
 def runner_name(question: str, check: str) -> str:
-    """Runner id of one check in Classroom's reporter (also its ``<RUNNER>_RESULTS`` variable)."""
-    return re.sub(r"[^a-z0-9_]", "_", f"{question}__{check}".lower())
+    """Runner id of one check in Classroom's reporter (also its ``<RUNNER>_RESULTS`` variable).
+
+    Letters and digits only, in camel case (``rotate90`` and ``quarter_turns`` give
+    ``rotate90QuarterTurns``): the reporter v1 checks its ``runners`` input against
+    ``^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$``.
+    """
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", f"{question}_{check}") if w]
+    return words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])
 
 
 def classroom_payloads(result: SubmissionResult) -> dict[str, str]:
