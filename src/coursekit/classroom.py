@@ -352,6 +352,15 @@ def _grade_found(folder: Path, assignment: str, *, public: bool, **kwargs):
     path, message = find_submission_notebook(folder, assignment)
     if path is None:
         return _complete(unreadable(folder, assignment, message), assignment, message)
+    from coursekit.grading.parent import symlink_in
+
+    link = symlink_in(path, root=folder)
+    if link is not None:
+        message = (
+            f"{link.relative_to(folder).as_posix()} is a symbolic link: submissions must be "
+            "plain files and folders, never links; replace it by the notebook itself."
+        )
+        return _complete(unreadable(path, assignment, message), assignment, message)
     found, why = _readable_assignment(path)
     if why:
         message = (
@@ -546,7 +555,15 @@ def push_feedback(clone: Path, result, assignment: str, commit: GradedCommit | N
             f"\nGraded version: commit `{commit.sha[:7]}`, on GitHub at {commit.time} "
             f"({commit.source}).\n"
         )
-    (clone / FEEDBACK_FILE).write_text(text, encoding="utf-8")
+    target = clone / FEEDBACK_FILE
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        # A student's FEEDBACK.md that is a link would make the grader write through it
+        # (into the instructor's files): refused, never followed.
+        return (
+            f"failed: {FEEDBACK_FILE} in the student's repository is a symbolic link or not a "
+            "file; refused (remove it from the repository to receive feedback)"
+        )
+    target.write_text(text, encoding="utf-8")
     changed = _git(clone, "status", "--porcelain", "--", FEEDBACK_FILE, check=False).stdout
     ahead = _git(clone, "rev-list", "--count", "@{upstream}..HEAD", check=False)
     unpushed = ahead.returncode == 0 and ahead.stdout.strip() not in ("", "0")

@@ -45,6 +45,7 @@ __all__ = [
     "unreadable",
     "prepare",
     "GraderPool",
+    "symlink_in",
 ]
 
 
@@ -93,7 +94,7 @@ def _unreadable_notebook(path: Path) -> str:
     return ""
 
 
-def _symlink_in(path: Path, root: Path | None = None) -> Path | None:
+def symlink_in(path: Path, root: Path | None = None) -> Path | None:
     """The first symbolic link on ``path`` (below ``root`` when given, else the file itself)."""
     path = Path(os.path.abspath(path))
     if root is None:
@@ -151,7 +152,7 @@ def prepare(
     """The grader request for one submission, or a zero naming why it cannot be graded."""
     path = Path(path)
     settings = _settings(settings, timeout, memory_mb)
-    link = _symlink_in(path)
+    link = symlink_in(path)
     if link is not None:
         return unreadable(path, assignment, f"submission {path} refused: {link} is a symbolic "
                           "link (submissions must be plain files, never links)")  # fmt: skip
@@ -298,6 +299,12 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
             relative = notebook.relative_to(path) if path.is_dir() else notebook.name
             parts = Path(relative).parts
             student = parts[0] if path.is_dir() and len(parts) >= 3 else student_in_layout(notebook)
+            link = symlink_in(notebook, root=path) if path.is_dir() else None
+            if link is not None:
+                # Graded as the link itself, which prepare() refuses with a message for this
+                # student only: the rest of the class is graded.
+                found.append((link, student, ""))
+                continue
             stamp_file = notebook.parent / "timestamp.txt"
             stamp = stamp_file.read_text().strip() if stamp_file.is_file() else ""
             found.append((notebook, student, stamp))
