@@ -339,6 +339,26 @@ def test_symlinked_submission_refused(tmp_path):
         grade_submissions([folder], ASSIGNMENT)
 
 
+def test_symlinks_in_a_class_folder_cost_only_their_student(tmp_path):
+    from coursekit.classroom import FEEDBACK_FILE, push_feedback
+
+    make_notebook(tmp_path / "class" / "s1" / ASSIGNMENT / "augmentation.ipynb", ASSIGNMENT,
+                  stub=True)  # fmt: skip
+    elsewhere = make_notebook(tmp_path / "solutions" / "augmentation.ipynb", ASSIGNMENT)
+    (tmp_path / "class" / "s2").mkdir()
+    (tmp_path / "class" / "s2" / ASSIGNMENT).symlink_to(elsewhere.parent)
+    results = {r.student_id: r for r in grade_submissions([tmp_path / "class"], ASSIGNMENT)}
+    assert results["s2"].auto_score == 0.0 and "symbolic link" in results["s2"].error
+    assert results["s1"].error == ""
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    victim = tmp_path / "instructor.txt"
+    victim.write_text("mine\n")
+    (clone / FEEDBACK_FILE).symlink_to(victim)
+    assert push_feedback(clone, results["s1"], ASSIGNMENT).startswith("failed")
+    assert victim.read_text() == "mine\n"
+
+
 def test_unreadable_notebook_is_an_error_in_every_format(tmp_path):
     from coursekit.grading.report import format_results
 

@@ -289,6 +289,12 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
             notebooks = sorted(
                 p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
             )
+            # Links are not followed: each one, to a notebook or a folder, is listed so that
+            # its student is told why nothing of theirs was graded.
+            notebooks += sorted(
+                p for p in path.rglob("*")
+                if p.is_symlink() and (p.suffix == ".ipynb" or p.is_dir()) and p not in notebooks
+            )  # fmt: skip
             if not notebooks:
                 raise FileNotFoundError(f"no notebooks (*.ipynb) in folder {path}")
         elif path.suffix == ".ipynb":
@@ -298,7 +304,8 @@ def find_submissions(paths) -> list[tuple[Path, str, str]]:
         for notebook in notebooks:
             relative = notebook.relative_to(path) if path.is_dir() else notebook.name
             parts = Path(relative).parts
-            student = parts[0] if path.is_dir() and len(parts) >= 3 else student_in_layout(notebook)
+            nested = len(parts) >= 3 or (notebook.is_symlink() and len(parts) >= 2)
+            student = parts[0] if path.is_dir() and nested else student_in_layout(notebook)
             link = symlink_in(notebook, root=path) if path.is_dir() else None
             if link is not None:
                 # Graded as the link itself, which prepare() refuses with a message for this

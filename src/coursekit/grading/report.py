@@ -196,7 +196,9 @@ def gradescope_results(r: SubmissionResult, *, visibility: str = "visible") -> d
         summary += f"; written answers, graded by hand as manual questions: {names}"
     return {
         "score": r.auto_score,
-        "output": summary + (f"\nGrading problem: {r.error}" if r.error else ""),
+        "output": summary
+        + (f"\nGrading problem: {r.error}" if r.error else "")
+        + (f"\nIsolation of student code: {r.isolation}" if r.isolation else ""),
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
