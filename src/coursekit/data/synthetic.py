@@ -29,7 +29,8 @@ from .classes import DIAGNOSES, SITE_DIAGNOSES, SITES
 from .lesion_painter import paint_image
 
 __all__ = [
-    "FIRST_IMAGE_NUMBER",
+    "IMAGE_PREFIX",
+    "LESION_PREFIX",
     "REAL_REFERENCE",
     "REAL_SITE_COLOURS",
     "TOLERANCE",
@@ -43,9 +44,15 @@ __all__ = [
 
 #: Version of the painter and its calibration. A twin cached by another version is never
 #: reused (the cache folder's name carries it): raise it whenever the images change.
-TWIN_VERSION = 3
-#: The real image ids run from ISIC_0024306 to ISIC_0034320; the twin's ids start at the same place.
-FIRST_IMAGE_NUMBER = 24306
+TWIN_VERSION = 4
+#: The twin's image ids are ``SYN_0000001``, ``SYN_0000002``, ...: never a real ISIC id (the
+#: real ones run from ISIC_0024306 to ISIC_0034320), so no twin record can pass for a real one.
+IMAGE_PREFIX = "SYN_"
+#: The twin's lesion ids, ``SYNL_`` and seven digits: never a real ``HAM_`` lesion id.
+LESION_PREFIX = "SYNL_"
+# Version 3 numbered its images from 24306, and each image's random stream is seeded by that
+# number; adding the old offset keeps every painted pixel (and so the calibration) unchanged.
+_SEED_OFFSET = 24305
 #: Twins of more images than this show a progress bar (unless ``progress=False``).
 PROGRESS_THRESHOLD = 300
 _JPEG_QUALITY = 90
@@ -170,7 +177,9 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``lesion_id, image_id, dx, dx_type, age, sex, localization,
         dataset`` like the real file, rows grouped by lesion (1 to 4 images
-        each). Each class is spread over the four sites (``dataset``) in the
+        each). Image ids are ``SYN_0000001`` ... ``SYN_<n>`` and lesion ids
+        ``SYNL_`` and seven digits, so that no twin record shares an id with a
+        real HAM10000 record (``ISIC_...``, ``HAM_...``). Each class is spread over the four sites (``dataset``) in the
         real proportions (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and
         lesions have as many images as at their site (vidir_molemax: one).
         ``age`` is float with a few NaN; ``sex`` includes ``"unknown"``.
@@ -180,7 +189,7 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 0])
     lesions = _lesions(rng, int(n_images))
     lesion_numbers = rng.choice(max(10_000, 2 * len(lesions)), size=len(lesions), replace=False)
-    image_numbers = FIRST_IMAGE_NUMBER + rng.permutation(int(n_images))
+    image_numbers = 1 + rng.permutation(int(n_images))
     rows, i = [], 0
     for (dx, site, k), number in zip(lesions, lesion_numbers, strict=True):
         age = float(np.clip(5 * round(rng.normal(_MEAN_AGE[dx], 14) / 5), 0, 85))
@@ -189,7 +198,8 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
         dx_type = _pick(rng, _DX_TYPES.get(site, {}).get(dx, {"histo": 1}))
         for _ in range(k):
             rows.append({
-                "lesion_id": f"HAM_{number:07d}", "image_id": f"ISIC_{image_numbers[i]:07d}",
+                "lesion_id": f"{LESION_PREFIX}{number:07d}",
+                "image_id": f"{IMAGE_PREFIX}{image_numbers[i]:07d}",
                 "dx": dx, "dx_type": dx_type, "age": age, "sex": sex,
                 "localization": localization, "dataset": site,
             })  # fmt: skip
@@ -205,7 +215,8 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
 def _image_seeds(table: pd.DataFrame, seed: int):
     """(lesion seed, image seed) per row: derived from ids, so that order never matters."""
     for lesion_id, image_id in zip(table["lesion_id"], table["image_id"], strict=True):
-        yield (seed, 1, int(lesion_id[4:])), (seed, 2, int(image_id[5:]))
+        yield ((seed, 1, int(lesion_id.removeprefix(LESION_PREFIX))),
+               (seed, 2, _SEED_OFFSET + int(image_id.removeprefix(IMAGE_PREFIX))))
 
 
 def _paint_batch(jobs, size) -> int:
@@ -273,7 +284,7 @@ def synthetic_ham10000(dest, n_images=700, seed=0, size=(450, 600), n_jobs=None,
     parts = [dest / "HAM10000_images_part_1", dest / "HAM10000_images_part_2"]
     for part in parts:
         part.mkdir(parents=True, exist_ok=True)
-    middle = FIRST_IMAGE_NUMBER + (len(table) + 1) // 2
+    middle = _SEED_OFFSET + 1 + (len(table) + 1) // 2
     jobs = [
         (dx, site, lesion_seed, image_seed,
          parts[image_seed[2] >= middle] / f"{image_id}.jpg")
