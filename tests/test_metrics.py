@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import balanced_accuracy_score, recall_score
 
 import coursekit.metrics as metrics_module
-from coursekit.metrics import Sensitivity, sensitivity, sensitivity_table
+from coursekit.metrics import Sensitivity, sensitivity, sensitivity_table, wilson_interval
 
 TRUE = np.array(["mel"] * 5 + ["nv"] * 8 + ["bcc"] * 3)
 PRED = np.array(["mel", "mel", "nv", "nv", "bcc"]          # 2 of 5 melanomas found
@@ -32,8 +32,10 @@ def test_sensitivity_table_counts_and_agrees_with_scikit_learn():
 def test_sensitivity_for_melanoma():
     result = sensitivity(TRUE, PRED, positive="mel")
     assert isinstance(result, Sensitivity)
-    assert result == ("mel", 0.4, 2, 5, 3 / 16)
-    assert str(result) == "mel: sensitivity 0.40 (2 of 5 found; chance level 0.19)"
+    assert result[:5] == ("mel", 0.4, 2, 5, 3 / 16)
+    assert (result.low, result.high) == pytest.approx((0.1176, 0.7693), abs=1e-4)
+    assert str(result) == ("mel: sensitivity 0.40 (2 of 5 found, 95 % interval 0.12 to 0.77; "
+                           "chance level 0.19)")
     assert sensitivity(TRUE, PRED) == result  # melanoma by default
 
 
@@ -74,3 +76,21 @@ def test_validation(true, pred, kwargs, message):
 def test_docstring_examples_run():
     result = doctest.testmod(metrics_module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_wilson_interval_matches_the_published_values_and_stays_in_0_1():
+    # Brown, Cai & DasGupta (2001) and the issue: 10 of 20 -> 0.30 to 0.70.
+    assert wilson_interval(10, 20) == pytest.approx((0.2993, 0.7007), abs=1e-4)
+    assert wilson_interval(5, 14) == pytest.approx((0.1634, 0.6124), abs=1e-4)
+    low, high = wilson_interval(0, 7)
+    assert low == 0 and 0.3 < high < 0.45
+    assert wilson_interval(7, 7)[1] == 1
+    # A wider interval for a higher confidence, narrower for more trials.
+    assert np.subtract(*wilson_interval(10, 20, 0.99)) < np.subtract(*wilson_interval(10, 20))
+    assert np.subtract(*wilson_interval(100, 200)) > np.subtract(*wilson_interval(10, 20))
+
+
+@pytest.mark.parametrize("found, total", [(3, 2), (-1, 4), (1, 0), (1.5, 4), (True, 3)])
+def test_wilson_interval_refuses_impossible_counts(found, total):
+    with pytest.raises(ValueError, match="found <= total"):
+        wilson_interval(found, total)

@@ -2,7 +2,9 @@
 
 Balanced accuracy averages the sensitivity (recall) of every class, so a missed melanoma
 counts no more than a missed naevus. Clinically they differ: report the sensitivity for
-melanoma beside it, with its count, e.g. "8 of 13 melanomas found".
+melanoma beside it, with its count and its 95 % interval, e.g. "8 of 13 melanomas found
+(0.62, 95 % interval 0.36 to 0.82)": with a dozen melanomas a sensitivity is uncertain by
+about +-0.25, so compare the interval, not the point, with the chance level.
 
 A classifier predicts *classes*; to score clusters this way, name each cluster first with
 :func:`coursekit.cluster.match_labels`.
@@ -10,17 +12,67 @@ A classifier predicts *classes*; to score clusters this way, name each cluster f
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import pandas as pd
+from scipy.stats import norm
 
 from coursekit.cluster.evaluate import _check_pair_of_labellings, contingency_table
 
-__all__ = ["Sensitivity", "sensitivity", "sensitivity_table"]
+__all__ = ["Sensitivity", "sensitivity", "sensitivity_table", "wilson_interval"]
+
+
+def wilson_interval(found, total, confidence=0.95):
+    """Wilson score interval of a proportion ``found / total`` (e.g. a sensitivity).
+
+    Parameters
+    ----------
+    found : int
+        Successes (e.g. melanomas found), ``0 <= found <= total``.
+    total : int
+        Trials (e.g. melanomas in the test set), >= 1.
+    confidence : float, optional
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` in [0, 1]. Unlike ``p +- 1.96 * sqrt(p (1 - p) / n)`` it never
+        leaves [0, 1] and keeps its coverage for small ``total`` and for ``p`` near 0 or 1
+        (Wilson, *J. Am. Stat. Assoc.* 22:209-212, 1927; Brown, Cai & DasGupta, *Stat.
+        Sci.* 16:101-133, 2001). It assumes independent trials: count each lesion once.
+
+    Raises
+    ------
+    ValueError
+        If the counts are not whole numbers with ``0 <= found <= total`` and ``total >= 1``.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(10, 20)
+    >>> f"{low:.2f} to {high:.2f}"
+    '0.30 to 0.70'
+    """
+    if (isinstance(found, bool) or isinstance(total, bool) or int(found) != found
+            or int(total) != total or not 0 <= found <= total or total < 1):  # fmt: skip
+        raise ValueError(f"wilson_interval needs whole numbers 0 <= found <= total, total >= 1; "
+                         f"got found={found!r}, total={total!r}.")  # fmt: skip
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1; got {confidence!r}.")
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p, n = found / total, total
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # Exactly 0 (1) when nothing (everything) was found; rounding would leave 1e-17 off.
+    low = 0.0 if found == 0 else max(0.0, centre - half)
+    high = 1.0 if found == total else min(1.0, centre + half)
+    return low, high
 
 
 class Sensitivity(NamedTuple):
-    """Sensitivity for one class; ``str()`` reads "mel: sensitivity 0.62 (8 of 13 found ...".
+    """Sensitivity for one class; ``str()`` reads "mel: sensitivity 0.62 (8 of 13 found, 95 %
+    interval 0.36 to 0.82; chance level 0.31)".
 
     Attributes
     ----------
@@ -36,6 +88,9 @@ class Sensitivity(NamedTuple):
     chance : float
         Expected sensitivity if the same predictions were handed out at random: the share
         of all samples predicted as the class, in [0, 1] (see :func:`sensitivity_table`).
+    low, high : float
+        The 95 % Wilson interval of the sensitivity (:func:`wilson_interval`). A chance
+        level inside it means the sensitivity is not distinguishable from chance.
     """
 
     positive: object
@@ -43,11 +98,14 @@ class Sensitivity(NamedTuple):
     found: int
     total: int
     chance: float
+    low: float
+    high: float
 
     def __str__(self) -> str:
         return (
             f"{self.positive}: sensitivity {self.sensitivity:.2f} ({self.found} of {self.total} "
-            f"found; chance level {self.chance:.2f})"
+            f"found, 95 % interval {self.low:.2f} to {self.high:.2f}; chance level "
+            f"{self.chance:.2f})"
         )
 
 
@@ -136,11 +194,11 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
     Returns
     -------
     Sensitivity
-        A named tuple ``(positive, sensitivity, found, total, chance)``: ``found`` of the
+        A named tuple ``(positive, sensitivity, found, total, chance, low, high)``: ``found`` of the
         ``total`` samples of the class were predicted as it, ``sensitivity = found / total``
         in [0, 1], and ``chance`` is the sensitivity expected from handing out the same
         predictions at random (the share of all samples predicted as ``positive``; see
-        :func:`sensitivity_table`).
+        :func:`sensitivity_table`); ``(low, high)`` is its 95 % Wilson interval.
 
     Raises
     ------
@@ -154,7 +212,7 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
     >>> pred = ["mel", "mel", "mel", "nv", "nv", "nv", "nv", "nv", "mel", "mel"]
     >>> result = sensitivity(true, pred, positive="mel")
     >>> print(result)
-    mel: sensitivity 0.75 (3 of 4 found; chance level 0.50)
+    mel: sensitivity 0.75 (3 of 4 found, 95 % interval 0.30 to 0.95; chance level 0.50)
     >>> f"{result.found} of {result.total} melanomas found"
     '3 of 4 melanomas found'
     """
@@ -165,10 +223,13 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
             f"{list(table.index)}."
         )
     row = table.loc[positive]
+    low, high = wilson_interval(int(row["found"]), int(row["total"]))
     return Sensitivity(
         positive=positive,
         sensitivity=float(row["sensitivity"]),
         found=int(row["found"]),
         total=int(row["total"]),
         chance=float(row["chance"]),
+        low=low,
+        high=high,
     )
