@@ -179,8 +179,8 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
         dataset`` like the real file, rows grouped by lesion (1 to 4 images
         each). Image ids are ``SYN_0000001`` ... ``SYN_<n>`` and lesion ids
         ``SYNL_`` and seven digits, so that no twin record shares an id with a
-        real HAM10000 record (``ISIC_...``, ``HAM_...``). Each class is spread over the four sites (``dataset``) in the
-        real proportions (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and
+        real HAM10000 record (``ISIC_...``, ``HAM_...``). Each class is spread
+        over the four sites (``dataset``) in the real proportions (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and
         lesions have as many images as at their site (vidir_molemax: one).
         ``age`` is float with a few NaN; ``sex`` includes ``"unknown"``.
     """
