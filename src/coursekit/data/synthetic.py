@@ -180,8 +180,9 @@ def synthetic_metadata(n_images: int = 700, seed: int = 0) -> pd.DataFrame:
         each). Image ids are ``SYN_0000001`` ... ``SYN_<n>`` and lesion ids
         ``SYNL_`` and seven digits, so that no twin record shares an id with a
         real HAM10000 record (``ISIC_...``, ``HAM_...``). Each class is spread
-        over the four sites (``dataset``) in the real proportions (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and
-        lesions have as many images as at their site (vidir_molemax: one).
+        over the four sites (``dataset``) in the real proportions
+        (:data:`~coursekit.data.classes.SITE_DIAGNOSES`), and lesions have as
+        many images as at their site (vidir_molemax: one).
         ``age`` is float with a few NaN; ``sex`` includes ``"unknown"``.
     """
     if isinstance(n_images, bool) or int(n_images) != n_images or n_images < 7:
