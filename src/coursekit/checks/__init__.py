@@ -52,6 +52,15 @@ QUICK_TIME_LIMIT = 20.0
 class QuickCheckFailed(AssertionError):
     """A graded function failed its quick check; the message says which check and why."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook for showing an exception: the feedback alone, first.
+
+        Jupyter (and Validate's dialog) would otherwise open with a traceback through the
+        kit's frames and push the feedback a student needs below the fold. The last line
+        names the exception, so that it still reads as an error.
+        """
+        return [*str(self).splitlines(), "", f"{type(self).__name__} (from the check cell)"]
+
 
 #: Width of the failure messages: nbgrader's Validate cuts longer lines.
 MESSAGE_WIDTH = 80

@@ -1,0 +1,36 @@
+"""A failed quick check shows its feedback alone and first in IPython (Jupyter, Validate)."""
+
+import re
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from coursekit.checks import QuickCheckFailed, _fail
+
+
+@pytest.fixture
+def shell():
+    ip = InteractiveShell.instance()
+    yield ip
+    InteractiveShell.clear_instance()
+
+
+def test_ipython_shows_the_feedback_first_without_a_traceback(shell, capsys):
+    shell.user_ns["_fail"] = _fail
+    result = shell.run_cell('_fail("✘ rotate90: quarter turns\\n  expected (3, 2), got (2, 3)")')
+    assert isinstance(result.error_in_exec, QuickCheckFailed)
+    shown = capsys.readouterr()
+    text = (shown.out + shown.err).strip().splitlines()
+    assert text[0] == "✘ rotate90: quarter turns"
+    assert text[1] == "  expected (3, 2), got (2, 3)"
+    assert text[-1] == "QuickCheckFailed (from the check cell)"
+    joined = "\n".join(text)
+    assert "Traceback" not in joined and "<quick check>" not in joined and "skipping" not in joined
+
+
+def test_a_plain_error_still_gets_its_traceback(shell, capsys):
+    # The hook belongs to QuickCheckFailed only: a bug in a student's code keeps its traceback.
+    shell.run_cell("def broken():\n    return 1 / 0\nbroken()")
+    shown = capsys.readouterr()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.out + shown.err)
+    assert "ZeroDivisionError" in text and "return 1 / 0" in text
