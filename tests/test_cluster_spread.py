@@ -30,6 +30,10 @@ def test_spread_over_seeds_separates_a_real_effect_from_noise():
     assert fake["n_shuffles"] >= 1000 and abs(fake["chance_mean"]) < 0.01
     assert fake["chance_p2.5"] < 0 < fake["chance_p97.5"]
     assert "over 12 runs" in spread_text(real)
+    # Clusters that cut across a target score below its band, and are called so.
+    below = {"mean": -0.05, "min": -0.06, "max": -0.04, "chance_p2.5": -0.02, "chance_p97.5": 0.02}
+    assert verdict(below) == "below chance at every seed"
+    assert verdict(below | {"max": 0.0}) == "below chance on average"
 
 
 def test_seeds_change_k_means_and_samples_are_drawn_per_run():

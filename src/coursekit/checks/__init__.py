@@ -282,8 +282,8 @@ def check(name: str, *, function=None) -> None:
     points = {c.name: c.points for c in q.checks}
     parts = [
         f"✘ {name}: {len(failed)} of {len(outcomes)} quick checks failed.\n"
-        f"(When graded, these checks are worth {sum(points[c] for c, _, _ in failed):g} of "
-        f"the {q.points:g} points of {name}.)",
+        f"(The failed checks carry {sum(points[c] for c, _, _ in failed):g} of the "
+        f"{q.points:g} points of {name}: as it stands, they would not be earned.)",
         _dependency_note(name, function).rstrip(),
     ]
     for check_name, status, feedback in failed:

@@ -189,7 +189,10 @@ def verdict(row) -> str:
     str
         ``"above chance at every seed"`` when even the lowest run beats the top of the
         chance band; ``"weak but above chance on average"`` when the mean does and the
-        lowest run does not; ``"within the chance band"`` otherwise.
+        lowest run does not; ``"below chance at every seed"`` or ``"below chance on
+        average"`` likewise under its bottom (``chance_p2.5``; less agreement than random
+        clusters: the clusters cut across the target); ``"within the chance band"``
+        otherwise.
 
     Examples
     --------
@@ -199,12 +202,19 @@ def verdict(row) -> str:
     'weak but above chance on average'
     >>> verdict({"mean": 0.01, "min": -0.01, "max": 0.03, "chance_p97.5": 0.03})
     'within the chance band'
+    >>> verdict({"mean": -0.03, "min": -0.04, "max": -0.03, "chance_p2.5": -0.02,
+    ...          "chance_p97.5": 0.02})
+    'below chance at every seed'
     """
-    top = row["chance_p97.5"]
+    top, bottom = row["chance_p97.5"], row.get("chance_p2.5", -np.inf)
     if row["min"] > top:
         return "above chance at every seed"
     if row["mean"] > top:
         return "weak but above chance on average"
+    if row.get("max", np.inf) < bottom:
+        return "below chance at every seed"
+    if row["mean"] < bottom:
+        return "below chance on average"
     return "within the chance band"
 
 

@@ -138,8 +138,18 @@ def _features(images, measurement):
 
     if measurement.colour_constancy:
         images = np.stack([augment.colour_constancy(image) for image in images])
-    values = features.extract_features(images, kind=measurement.kind, progress=False)
-    return features.standardise(values)[0]
+    return features.extract_features(images, kind=measurement.kind, progress=False)
+
+
+def _standardise_then_kmeans(values, k, random_state):
+    """Standardise the rows clustered (all, or one sample), then k-means: as notebook 3 does."""
+    from sklearn.cluster import KMeans
+
+    from coursekit.features import standardise
+
+    return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(
+        standardise(values)[0]
+    )
 
 
 def _balanced_samples(metadata, n_samples):
@@ -185,9 +195,11 @@ def reference_table(root, seeds=30, n_shuffles=1000, size=(64, 64), progress=Fal
 
     Notes
     -----
-    Every image is loaded once (``load_ham10000(root, size=size)``); the balanced samples
-    are drawn from it with :func:`coursekit.data.loader.select_rows`, as
-    ``load_dataset(..., n_per_class=40, random_state=i)`` draws them.
+    Every image is loaded once (``load_ham10000(root, size=size)``); features are
+    standardised over the images clustered (all, or one sample), then clustered with
+    k-means (``n_init=10``). The balanced samples are drawn from it with
+    :func:`coursekit.data.loader.select_rows`, as ``load_dataset(..., n_per_class=40,
+    random_state=i)`` draws them.
     """
     from coursekit.cluster import score_over_seeds, verdict
 
@@ -205,7 +217,8 @@ def reference_table(root, seeds=30, n_shuffles=1000, size=(64, 64), progress=Fal
             cache[key] = _features(images, measurement)
         samples = balanced if measurement.sample == "balanced" else None
         result = score_over_seeds(cache[key], targets, measurement.k, seeds=seeds,
-                                  samples=samples, n_shuffles=n_shuffles)  # fmt: skip
+                                  samples=samples, cluster=_standardise_then_kmeans,
+                                  n_shuffles=n_shuffles)  # fmt: skip
         first = result["scores"].iloc[0]
         n_images = len(samples[0]) if samples is not None else len(images)
         for (target, score), row in result["summary"].iterrows():
