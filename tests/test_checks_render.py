@@ -34,3 +34,14 @@ def test_a_plain_error_still_gets_its_traceback(shell, capsys):
     shown = capsys.readouterr()
     text = re.sub(r"\x1b\[[0-9;]*m", "", shown.out + shown.err)
     assert "ZeroDivisionError" in text and "return 1 / 0" in text
+
+
+def test_a_failed_check_says_which_points_are_at_stake_not_earned(shell, capsys):
+    # "worth 1.5 of the 2 points" read as points earned; the line says they would be lost.
+    shell.run_cell("from coursekit.checks import check\n"
+                   "check('purity', function=lambda labels_true, labels_pred: 0.5)")
+    shown = capsys.readouterr()
+    text = " ".join((shown.out + shown.err).split())  # the message is wrapped at 80 characters
+    assert text.startswith("✘ purity:")
+    assert "of the 2 points of purity: as it stands, they would not be earned" in text
+    assert "worth" not in text
