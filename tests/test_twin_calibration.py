@@ -179,3 +179,24 @@ def test_site_colours_are_near_the_real_ones(default_twin):
         twin_sd = colours.loc[site, ["sd_r", "sd_g", "sd_b"]].to_numpy(dtype=float)
         assert np.abs(twin_mean - np.array(mean)).max() <= 10, site
         assert np.abs(twin_sd - np.array(sd)).max() <= 10, site
+
+
+def test_readme_headline_quotes_the_real_reference_over_seeds():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("A finding the course"), readme.index("## Quick")
+    headline = " ".join(readme[start:end].split())
+    rows = {(f.measure, f.target, f.score): f for f in REAL_REFERENCE}
+    colour = rows[("colour histogram, k = 7", "site", "ari")]
+    diagnosis = rows[("colour histogram, k = 7", "diagnosis", "ari")]
+    balanced = rows[("colour histogram, k = 7, balanced sample", "site", "ari")]
+    constancy = rows[("colour histogram after colour constancy, k = 7", "site", "ari")]
+    assert (f"{colour.mean:.2f} on average over {colour.n_seeds} k-means seeds, "
+            f"{colour.low:.2f} to {colour.high:.2f}") in headline
+    assert f"{diagnosis.seed0:.2f}, at the top of its chance band (−0.02 to 0.03)" in headline
+    assert (diagnosis.chance_low, diagnosis.chance_high) == (-0.02, 0.03)
+    assert (f"({balanced.mean:.2f}, {balanced.low:.2f} to {balanced.high:.2f} over "
+            f"{balanced.n_seeds} seeds, against a chance band up to {balanced.chance_high:.2f})"
+            ) in headline
+    assert f"{constancy.seed0:.2f} (seed 0 only)" in headline and constancy.n_seeds == 1
+    assert "0.22" not in headline  # the single-seed figure is no longer the headline
+    assert "share" not in headline  # an ARI is not a share
