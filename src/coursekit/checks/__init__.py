@@ -56,10 +56,12 @@ class QuickCheckFailed(AssertionError):
         """IPython's hook for showing an exception: the feedback alone, first.
 
         Jupyter (and Validate's dialog) would otherwise open with a traceback through the
-        kit's frames and push the feedback a student needs below the fold. The last line
-        names the exception, so that it still reads as an error.
+        kit's frames and push the feedback a student needs below the fold. Only the line
+        Python ends a traceback with is kept, ``QuickCheckFailed: <feedback>``, so that it
+        still reads as an error.
         """
-        return [*str(self).splitlines(), "", f"{type(self).__name__} (from the check cell)"]
+        first, *rest = str(self).splitlines() or [""]
+        return [f"{type(self).__name__}: {first}", *rest]
 
 
 #: Width of the failure messages: nbgrader's Validate cuts longer lines.
