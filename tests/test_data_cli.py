@@ -19,7 +19,7 @@ def test_synth_then_info(tmp_path, capsys):
     assert "images listed: 21" in out and "image files found: 20" in out
     assert "per dx: nv" in out  # nv is the majority class
     assert re.search(r"per site: .*vidir_molemax \d+", out)  # order depends on the twin's draw
-    assert "missing image files: 1 (ISIC_" in out
+    assert "missing image files: 1 (SYN_" in out  # twin ids never look like real ones
     assert "40 x 30 (width x height)" in out
 
 

@@ -42,8 +42,10 @@ def test_layout_and_metadata_like_the_real_folder(twin):
     assert set(paths) == set(meta["image_id"])
     parts = {p.parent.name for p in paths.values()}
     assert parts == {"HAM10000_images_part_1", "HAM10000_images_part_2"}
-    assert meta["image_id"].str.fullmatch(r"ISIC_\d{7}").all()
-    assert meta["lesion_id"].str.fullmatch(r"HAM_\d{7}").all()
+    # Twin ids can never be mistaken for real ones (real: ISIC_0024306 .. ISIC_0034320, HAM_...).
+    assert meta["image_id"].str.fullmatch(r"SYN_\d{7}").all()
+    assert meta["lesion_id"].str.fullmatch(r"SYNL_\d{7}").all()
+    assert sorted(meta["image_id"]) == [f"SYN_{i:07d}" for i in range(1, 121)]
     images, loaded = load_ham10000(twin, size=(60, 80), n_jobs=1)
     assert images.shape == (120, 60, 80, 3)
 

@@ -83,3 +83,18 @@ def test_colour_clusters_follow_site_moderately_and_colour_constancy_removes_it(
     assert before["site"]["ari"] > before["site"]["chance"]["ari"]["p97.5"]
     assert before["site"]["ari"] > before["diagnosis"]["ari"]
     assert after["site"]["ari"] < before["site"]["ari"] / 2
+
+
+def test_headline_scores_come_with_their_spread_over_seeds(demo_run):
+    metrics = json.loads((demo_run / "metrics.json").read_text())
+    spread = metrics["over_seeds"]["before_colour_constancy"]["site"]["ari"]
+    assert spread["n_seeds"] == 30
+    assert spread["min"] <= spread["mean"] <= spread["max"]
+    assert spread["chance_p2.5"] < spread["chance_p97.5"]
+    # The seed-0 run is one of the 30 draws.
+    assert spread["min"] - 1e-4 <= metrics["before_colour_constancy"]["site"]["ari"] <= (
+        spread["max"] + 1e-4)
+    summary = (demo_run / "metrics.md").read_text()
+    assert "Over 30 k-means seeds" in summary
+    assert re.search(r"\| original colours \| site \| ARI \| \d\.\d{3} \| -?\d\.\d{3} to "
+                     r"\d\.\d{3} \| -?\d\.\d{3} to \d\.\d{3} \| [a-z ]+ \|", summary)

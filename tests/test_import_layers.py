@@ -210,7 +210,7 @@ def test_the_graph_is_read_from_every_module(coursekit_edges):
     # Known edges, at module and at function level: a graph that lost them would pass anything.
     assert "coursekit.augment._accel" in coursekit_edges["coursekit.augment.colour"]
     assert "coursekit.data.loader" in coursekit_edges["coursekit.data.dataset"]
-    assert "coursekit.data.loader" in coursekit_edges["coursekit.data.synthetic"]  # in a function
+    assert "coursekit.data.loader" in coursekit_edges["coursekit.data.reference"]  # in a function
     assert len(coursekit_edges) == len(list(SOURCE.rglob("*.py")))
 
 

@@ -62,3 +62,43 @@ def test_every_figure_in_the_prose_is_printed_by_a_code_cell(path):
             if number not in allowed and number.lstrip("-") not in allowed:
                 typed.setdefault(number, index)
     assert not typed, f"{path.parent.name}: figures typed in markdown: {typed}"
+
+
+def _solution(path: Path):
+    return nbformat.read(str(REPO / "solutions" / path.parent.name / path.name), as_version=4)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_no_twin_record_shows_a_real_id(path):
+    # The solutions run on the synthetic twin: its ids are SYN_/SYNL_, never a real ISIC/HAM one
+    # (issue 20), so that no printed record or screenshot can pass for a real patient's.
+    for cell in _solution(path).cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + output.get("data", {}).get("text/plain", "")
+            assert not re.search(r"\b(ISIC|HAM)_\d{7}\b", text), text[:300]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_chance_bands_use_1000_shuffles_and_make_check_works_in_both_copies(path):
+    notebook = nbformat.read(str(path), as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    for call in re.findall(r"random_baseline\([^)]*\)", code):
+        assert "n_repeats=1000" in call, call
+    markdown = " ".join(" ".join(c.source.split()) for c in notebook.cells
+                        if c.cell_type == "markdown")  # fmt: skip
+    name = f"{path.parent.name}/{path.name}"
+    assert f"make check NOTEBOOK=notebooks/{name}" in markdown  # the students' copy
+    assert f"make check NOTEBOOK=release/{name}" in markdown  # this repository
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_an_adjusted_rand_index_is_never_called_a_share(path):
+    notebook = nbformat.read(str(path), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        rows = [line for line in cell.source.splitlines() if line.startswith("|")]
+        prose = " ".join(line for line in cell.source.splitlines() if not line.startswith("|"))
+        for sentence in rows + re.split(r"(?<=[.!?])\s+", " ".join(prose.split())):
+            if re.search(r"\bARI\b|Rand index", sentence):
+                assert not re.search(r"\bshare\b", sentence), sentence

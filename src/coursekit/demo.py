@@ -52,6 +52,27 @@ class _Progress:
 #: Random clusterings per chance level: the 2.5th and 97.5th percentiles then rest on 25
 #: shuffles each, so they hardly change with the seed.
 N_SHUFFLES = 1000
+#: k-means seeds for the spread of the headline scores (one run is one draw).
+N_SEEDS = 30
+
+
+def _over_seeds(feats, metadata, k):
+    """ARI and AMI of k-means over N_SEEDS seeds, with chance bands (JSON-ready)."""
+    from coursekit.cluster import cluster_images, score_over_seeds, verdict
+    from coursekit.features import standardise
+
+    targets = {"diagnosis": metadata["dx"].to_numpy(), "site": metadata["dataset"].to_numpy()}
+    summary = score_over_seeds(
+        feats, targets, k, seeds=N_SEEDS, n_shuffles=N_SHUFFLES,
+        cluster=lambda values, n, seed: cluster_images(standardise(values)[0], n,
+                                                       random_state=seed),
+    )["summary"]
+    return {target: {score: {"mean": float(row["mean"]), "min": float(row["min"]),
+                             "max": float(row["max"]), "chance_p2.5": float(row["chance_p2.5"]),
+                             "chance_p97.5": float(row["chance_p97.5"]),
+                             "n_seeds": int(row["n_runs"]), "verdict": verdict(row)}
+                     for (t, score), row in summary.iterrows() if t == target}
+            for target in targets}  # fmt: skip
 
 
 def _evaluate_both(labels, metadata, random_state):
@@ -126,14 +147,16 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
 
     step(STEPS[0])
     _, is_real = data.dataset_root(root)
+    named = " (HAM10000)" if is_real else " (synthetic twin)"  # every figure names its data
     images, metadata = data.load_dataset(size=size, random_state=random_state, root=root,
                                          verbose=progress, progress=None if progress else False)
 
     step(STEPS[1])
     save(plot.montage_by_class(images, metadata["dx"].to_numpy(), n_per_class=4,
                                random_state=random_state,
-                               suptitle="Four images per diagnosis"), "01_montage_by_diagnosis")
-    save(plot.class_counts(metadata["dx"].to_numpy(), title="Images per diagnosis"),
+                               suptitle="Four images per diagnosis" + named),
+         "01_montage_by_diagnosis")
+    save(plot.class_counts(metadata["dx"].to_numpy(), title="Images per diagnosis" + named),
          "02_class_counts")
 
     step(STEPS[2])
@@ -149,7 +172,8 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
         "blur σ=1": lambda im: augment.gaussian_blur(im, 1.0),
         "noise σ=0.05": lambda im: augment.add_noise(im, 0.05, random_state=random_state),
     }
-    save(plot.augmentation_grid(lesion, transforms, suptitle="Augmentations of one lesion"),
+    save(plot.augmentation_grid(lesion, transforms,
+                                suptitle="Augmentations of one lesion" + named),
          "03_augment_lesion")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -166,7 +190,7 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
                                    progress=False)[0][0]
     mask = cluster.segment_lesion(big_lesion, random_state=random_state)
     save(plot.segmentation_overlay(big_lesion, mask,
-                                   title="Lesion found by colour clustering (k = 2, Lab)"),
+                                   title="Lesion found by colour clustering (k = 2, Lab)" + named),
          "05_segmentation")
 
     step(STEPS[4])
@@ -177,7 +201,8 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
     table = cluster.choose_k(scaled, ks=range(2, 9), random_state=random_state)
     ks = np.asarray(table["k"])
     silhouette = np.asarray(table["silhouette"])
-    save(plot.elbow_plot(ks, np.asarray(table["inertia"]), silhouette), "06_choose_k")
+    save(plot.elbow_plot(ks, np.asarray(table["inertia"]), silhouette,
+                         title="Choosing the number of clusters k" + named), "06_choose_k")
     chosen_k = int(k) if k is not None else int(ks[int(np.argmax(silhouette))])
 
     step(STEPS[6])
@@ -186,22 +211,26 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
     embedding = features.reduce_dimensions(scaled, n_components=2, method="pca",
                                            random_state=random_state)
     save(plot.embedding_scatter(embedding, metadata["dataset"].to_numpy(),
-                                title="Colour histograms (PCA), coloured by acquisition site",
+                                title="Colour histograms (PCA), coloured by acquisition site"
+                                + named,
                                 label_name="site"), "07_embedding_by_site")
     save(plot.embedding_scatter(embedding, metadata["dx"].to_numpy(),
-                                title="Colour histograms (PCA), coloured by diagnosis",
+                                title="Colour histograms (PCA), coloured by diagnosis" + named,
                                 label_name="diagnosis"), "08_embedding_by_diagnosis")
     save(plot.contingency_heatmap(before["site"]["contingency"],
-                                  title="Clusters vs acquisition site"), "09_clusters_vs_site")
+                                  title="Clusters vs acquisition site" + named),
+         "09_clusters_vs_site")
     save(plot.contingency_heatmap(before["diagnosis"]["contingency"],
-                                  title="Clusters vs diagnosis"), "10_clusters_vs_diagnosis")
+                                  title="Clusters vs diagnosis" + named),
+         "10_clusters_vs_diagnosis")
     save(plot.scores_vs_chance({target: before[target] for target in before},
                                {target: before[target]["baseline"] for target in before},
                                title=f"k-means clusters (k = {chosen_k}) against diagnosis "
-                                     "and site, beside chance"),
+                                     "and site, beside chance" + named),
          "11_scores_vs_chance")
     save(plot.cluster_gallery(images, labels, n_per_cluster=6, random_state=random_state,
-                              suptitle="Six images from each cluster"), "12_cluster_gallery")
+                              suptitle="Six images from each cluster" + named),
+         "12_cluster_gallery")
 
     step(STEPS[7])
     corrected = np.stack([augment.colour_constancy(im) for im in images])
@@ -209,13 +238,15 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
     scaled_cc, _ = features.standardise(feats_cc)
     labels_cc = cluster.cluster_images(scaled_cc, chosen_k, random_state=random_state)
     after = _evaluate_both(labels_cc, metadata, random_state)
+    spread = {"before_colour_constancy": _over_seeds(feats, metadata, chosen_k),
+              "after_colour_constancy": _over_seeds(feats_cc, metadata, chosen_k)}
     save(plot.image_grid(np.concatenate([images[:6], corrected[:6]]),
                          titles=[f"original {i + 1}" for i in range(6)]
                          + [f"colour constancy {i + 1}" for i in range(6)],
-                         ncols=6, suptitle="Shades-of-grey colour constancy"),
+                         ncols=6, suptitle="Shades-of-grey colour constancy" + named),
          "13_colour_constancy")
     save(plot.contingency_heatmap(after["site"]["contingency"],
-                                  title="After colour constancy: clusters vs site"),
+                                  title="After colour constancy: clusters vs site" + named),
          "14_cc_clusters_vs_site")
 
     step(STEPS[8])
@@ -232,6 +263,11 @@ def run_demo(output="demo-output", size=(64, 64), k=None, random_state=0, root=N
         "k_selection": {int(a): float(b) for a, b in zip(ks, silhouette, strict=True)},
         "before_colour_constancy": _strip(before),
         "after_colour_constancy": _strip(after),
+        "over_seeds": {stage: {target: {score: {name: (round(v, 4) + 0.0 if isinstance(v, float)
+                                                       else v) for name, v in row.items()}
+                                        for score, row in scores.items()}
+                               for target, scores in part.items()}
+                       for stage, part in spread.items()},
         "figures": figures,
         "random_state": random_state,
         "seconds": round(time.perf_counter() - started, 1),
@@ -286,6 +322,16 @@ def _markdown(metrics):
                                        f"{_number(band[name]['p97.5'])}]" for name in _COLUMNS)
                           + " |")
     n_repeats = metrics["before_colour_constancy"]["diagnosis"]["chance"]["n_repeats"]
+    seeds = []
+    for stage, title in _STAGES:
+        for target in ("diagnosis", "site"):
+            for score in ("ari", "ami"):
+                row = metrics["over_seeds"][stage][target][score]
+                seeds.append(f"| {title} | {target} | {score.upper()} | {_number(row['mean'])} | "
+                             f"{_number(row['min'])} to {_number(row['max'])} | "
+                             f"{_number(row['chance_p2.5'])} to {_number(row['chance_p97.5'])} | "
+                             f"{row['verdict']} |")
+    n_seeds = metrics["over_seeds"]["before_colour_constancy"]["site"]["ari"]["n_seeds"]
     data = metrics["data"]
     lines = [
         "# coursekit demo: what colour clusters find",
@@ -294,6 +340,15 @@ def _markdown(metrics):
         f"{data['image_size'][0]}×{data['image_size'][1]} pixels.",
         f"Features: {metrics['features']}. k-means with k = {metrics['k']} "
         f"(random_state = {metrics['random_state']}).",
+        "",
+        f"Over {n_seeds} k-means seeds (seeds 0 to {n_seeds - 1}; one run is one draw from this "
+        f"range), beside the chance band of {n_repeats} shuffled clusterings:",
+        "",
+        "| colours | judged against | score | mean | range over seeds | chance band | reading |",
+        "|---|---|---|---|---|---|---|",
+        *seeds,
+        "",
+        f"One run (random_state = {metrics['random_state']}):",
         "",
         "| colours | judged against | ARI | AMI | NMI | purity | NMI by chance |",
         "|---|---|---|---|---|---|---|",

@@ -2,7 +2,9 @@
 
 Balanced accuracy averages the sensitivity (recall) of every class, so a missed melanoma
 counts no more than a missed naevus. Clinically they differ: report the sensitivity for
-melanoma beside it, with its count, e.g. "8 of 13 melanomas found".
+melanoma beside it, with its count and its 95 % interval, e.g. "8 of 13 melanomas found
+(0.62, 95 % interval 0.36 to 0.82)": with a dozen melanomas a sensitivity is uncertain by
+about +-0.25, so compare the interval, not the point, with the chance level.
 
 A classifier predicts *classes*; to score clusters this way, name each cluster first with
 :func:`coursekit.cluster.match_labels`.
@@ -10,17 +12,75 @@ A classifier predicts *classes*; to score clusters this way, name each cluster f
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
+from scipy.stats import norm, t
 
 from coursekit.cluster.evaluate import _check_pair_of_labellings, contingency_table
 
-__all__ = ["Sensitivity", "sensitivity", "sensitivity_table"]
+__all__ = [
+    "PairedDifference",
+    "Sensitivity",
+    "paired_difference",
+    "sensitivity",
+    "sensitivity_table",
+    "wilson_interval",
+]
+
+
+def wilson_interval(found, total, confidence=0.95):
+    """Wilson score interval of a proportion ``found / total`` (e.g. a sensitivity).
+
+    Parameters
+    ----------
+    found : int
+        Successes (e.g. melanomas found), ``0 <= found <= total``.
+    total : int
+        Trials (e.g. melanomas in the test set), >= 1.
+    confidence : float, optional
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` in [0, 1]. Unlike ``p +- 1.96 * sqrt(p (1 - p) / n)`` it never
+        leaves [0, 1] and keeps its coverage for small ``total`` and for ``p`` near 0 or 1
+        (Wilson, *J. Am. Stat. Assoc.* 22:209-212, 1927; Brown, Cai & DasGupta, *Stat.
+        Sci.* 16:101-133, 2001). It assumes independent trials: count each lesion once.
+
+    Raises
+    ------
+    ValueError
+        If the counts are not whole numbers with ``0 <= found <= total`` and ``total >= 1``.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(10, 20)
+    >>> f"{low:.2f} to {high:.2f}"
+    '0.30 to 0.70'
+    """
+    if (isinstance(found, bool) or isinstance(total, bool) or int(found) != found
+            or int(total) != total or not 0 <= found <= total or total < 1):  # fmt: skip
+        raise ValueError(f"wilson_interval needs whole numbers 0 <= found <= total, total >= 1; "
+                         f"got found={found!r}, total={total!r}.")  # fmt: skip
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1; got {confidence!r}.")
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p, n = found / total, total
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # Exactly 0 (1) when nothing (everything) was found; rounding would leave 1e-17 off.
+    low = 0.0 if found == 0 else max(0.0, centre - half)
+    high = 1.0 if found == total else min(1.0, centre + half)
+    return low, high
 
 
 class Sensitivity(NamedTuple):
-    """Sensitivity for one class; ``str()`` reads "mel: sensitivity 0.62 (8 of 13 found ...".
+    """Sensitivity for one class; ``str()`` reads "mel: sensitivity 0.62 (8 of 13 found, 95 %
+    interval 0.36 to 0.82; chance level 0.31)".
 
     Attributes
     ----------
@@ -36,6 +96,9 @@ class Sensitivity(NamedTuple):
     chance : float
         Expected sensitivity if the same predictions were handed out at random: the share
         of all samples predicted as the class, in [0, 1] (see :func:`sensitivity_table`).
+    low, high : float
+        The 95 % Wilson interval of the sensitivity (:func:`wilson_interval`). A chance
+        level inside it means the sensitivity is not distinguishable from chance.
     """
 
     positive: object
@@ -43,11 +106,14 @@ class Sensitivity(NamedTuple):
     found: int
     total: int
     chance: float
+    low: float
+    high: float
 
     def __str__(self) -> str:
         return (
             f"{self.positive}: sensitivity {self.sensitivity:.2f} ({self.found} of {self.total} "
-            f"found; chance level {self.chance:.2f})"
+            f"found, 95 % interval {self.low:.2f} to {self.high:.2f}; chance level "
+            f"{self.chance:.2f})"
         )
 
 
@@ -121,7 +187,7 @@ def sensitivity_table(labels_true, labels_pred):
     )
 
 
-def sensitivity(labels_true, labels_pred, positive="mel"):
+def sensitivity(labels_true, labels_pred, positive="mel", groups=None):
     """Sensitivity for one class, e.g. the share of melanomas predicted as melanoma.
 
     Parameters
@@ -132,15 +198,21 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
         Predicted class of each sample, named like ``labels_true``; the same length.
     positive : str or int, optional
         The class to score; it must occur in ``labels_true``.
+    groups : (n,) array_like, optional
+        A group per sample, e.g. the lesion of each image. Then each group counts once: a
+        group of class ``positive`` is *found* when at least half of its samples were
+        predicted as ``positive``, and ``chance`` is the share of groups called
+        ``positive`` that way. Several images of one lesion are not independent evidence,
+        so count lesions for the interval.
 
     Returns
     -------
     Sensitivity
-        A named tuple ``(positive, sensitivity, found, total, chance)``: ``found`` of the
+        A named tuple ``(positive, sensitivity, found, total, chance, low, high)``: ``found`` of the
         ``total`` samples of the class were predicted as it, ``sensitivity = found / total``
         in [0, 1], and ``chance`` is the sensitivity expected from handing out the same
         predictions at random (the share of all samples predicted as ``positive``; see
-        :func:`sensitivity_table`).
+        :func:`sensitivity_table`); ``(low, high)`` is its 95 % Wilson interval.
 
     Raises
     ------
@@ -154,10 +226,12 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
     >>> pred = ["mel", "mel", "mel", "nv", "nv", "nv", "nv", "nv", "mel", "mel"]
     >>> result = sensitivity(true, pred, positive="mel")
     >>> print(result)
-    mel: sensitivity 0.75 (3 of 4 found; chance level 0.50)
+    mel: sensitivity 0.75 (3 of 4 found, 95 % interval 0.30 to 0.95; chance level 0.50)
     >>> f"{result.found} of {result.total} melanomas found"
     '3 of 4 melanomas found'
     """
+    if groups is not None:
+        return _sensitivity_by_group(labels_true, labels_pred, positive, groups)
     table = sensitivity_table(labels_true, labels_pred)
     if positive not in table.index:
         raise ValueError(
@@ -165,10 +239,126 @@ def sensitivity(labels_true, labels_pred, positive="mel"):
             f"{list(table.index)}."
         )
     row = table.loc[positive]
+    low, high = wilson_interval(int(row["found"]), int(row["total"]))
     return Sensitivity(
         positive=positive,
         sensitivity=float(row["sensitivity"]),
         found=int(row["found"]),
         total=int(row["total"]),
         chance=float(row["chance"]),
+        low=low,
+        high=high,
     )
+
+
+class PairedDifference(NamedTuple):
+    """Mean paired difference of two settings over repeats, with its interval.
+
+    Attributes
+    ----------
+    mean : float
+        Mean of ``a - b`` over the repeats.
+    low, high : float
+        Its confidence interval (see :func:`paired_difference`).
+    wins : int
+        Repeats in which ``a`` scored higher than ``b``.
+    n : int
+        Repeats.
+    """
+
+    mean: float
+    low: float
+    high: float
+    wins: int
+    n: int
+
+    def __str__(self) -> str:
+        return (f"{self.mean:+.3f} (interval {self.low:+.3f} to {self.high:+.3f}; better in "
+                f"{self.wins} of {self.n})")  # fmt: skip
+
+
+def paired_difference(a, b, test_train_ratio=None, confidence=0.95):
+    """The gain of setting ``a`` over setting ``b``, paired repeat by repeat, with an interval.
+
+    Both settings were scored on the same repeats (the same splits and test sets), so the
+    question is whether their *difference* is reliably away from 0 -- not whether it is
+    larger than the spread of either score, which also holds what the two share (how hard
+    each repeat's test set was).
+
+    Parameters
+    ----------
+    a, b : (n,) array_like of float
+        Score of each setting in each repeat, in the same order (``n >= 2``).
+    test_train_ratio : float, optional
+        ``n_test / n_train`` of the repeated random splits. Repeats that re-split the same
+        images overlap, so their differences are correlated and the plain t interval is too
+        narrow; with this ratio the interval uses the corrected resampled t-test of Nadeau &
+        Bengio (*Machine Learning* 52:239-281, 2003): variance ``(1 / n + ratio) * s**2``
+        instead of ``s**2 / n``. ``None``: the plain paired t interval (independent repeats).
+    confidence : float, optional
+        Coverage, in (0, 1). For ``m`` comparisons read together, use ``1 - 0.05 / m``
+        (Bonferroni), so that all ``m`` intervals hold together with 95 % confidence.
+
+    Returns
+    -------
+    PairedDifference
+        ``(mean, low, high, wins, n)``.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` and ``b`` differ in length, have fewer than 2 repeats or missing values.
+
+    Examples
+    --------
+    >>> with_copies = [0.52, 0.55, 0.49, 0.58, 0.51]
+    >>> without = [0.50, 0.52, 0.50, 0.55, 0.49]
+    >>> print(paired_difference(with_copies, without))
+    +0.018 (interval -0.002 to +0.038; better in 4 of 5)
+    >>> print(paired_difference(with_copies, without, test_train_ratio=0.43))
+    +0.018 (interval -0.018 to +0.054; better in 4 of 5)
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 1 or a.size < 2:
+        raise ValueError(f"a and b must be two 1-D arrays of the same length >= 2 (one score per "
+                         f"repeat); got shapes {a.shape} and {b.shape}.")  # fmt: skip
+    if np.isnan(a).any() or np.isnan(b).any():
+        raise ValueError("a and b must not contain NaN: every repeat needs both scores.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1; got {confidence!r}.")
+    difference = a - b
+    n = difference.size
+    variance = difference.var(ddof=1)
+    if test_train_ratio is None:
+        variance = variance / n
+    else:
+        if test_train_ratio <= 0:
+            raise ValueError(f"test_train_ratio must be > 0; got {test_train_ratio!r}.")
+        variance = variance * (1 / n + test_train_ratio)
+    half = float(t.ppf(0.5 + confidence / 2, df=n - 1) * np.sqrt(variance))
+    mean = float(difference.mean())
+    return PairedDifference(mean, mean - half, mean + half, int((difference > 0).sum()), n)
+
+
+def _sensitivity_by_group(labels_true, labels_pred, positive, groups):
+    true, pred = _check_pair_of_labellings(labels_true, labels_pred)
+    groups = np.asarray(groups)
+    if groups.shape != true.shape:
+        raise ValueError(f"groups has {groups.size} entries but labels_true has {true.size}; "
+                         "give one group per sample.")  # fmt: skip
+    frame = pd.DataFrame({"group": groups, "true": true, "called": pred == positive})
+    per_group = frame.groupby("group", sort=False).agg(
+        n_classes=("true", "nunique"), true=("true", "first"), called=("called", "mean"))
+    mixed = per_group.index[per_group["n_classes"] > 1]
+    if len(mixed):
+        raise ValueError(f"group {mixed[0]!r} holds samples of several classes; a group (a "
+                         "lesion) must have one label.")  # fmt: skip
+    if positive not in set(per_group["true"]):
+        raise ValueError(f"positive={positive!r} does not occur in labels_true; its classes are "
+                         f"{sorted(set(per_group['true']))}.")  # fmt: skip
+    called = per_group["called"] >= 0.5
+    is_positive = per_group["true"] == positive
+    found, total = int((called & is_positive).sum()), int(is_positive.sum())
+    low, high = wilson_interval(found, total)
+    return Sensitivity(positive=positive, sensitivity=found / total, found=found, total=total,
+                       chance=float(called.mean()), low=low, high=high)  # fmt: skip

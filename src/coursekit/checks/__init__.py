@@ -52,6 +52,17 @@ QUICK_TIME_LIMIT = 20.0
 class QuickCheckFailed(AssertionError):
     """A graded function failed its quick check; the message says which check and why."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook for showing an exception: the feedback alone, first.
+
+        Jupyter (and Validate's dialog) would otherwise open with a traceback through the
+        kit's frames and push the feedback a student needs below the fold. Only the line
+        Python ends a traceback with is kept, ``QuickCheckFailed: <feedback>``, so that it
+        still reads as an error.
+        """
+        first, *rest = str(self).splitlines() or [""]
+        return [f"{type(self).__name__}: {first}", *rest]
+
 
 #: Width of the failure messages: nbgrader's Validate cuts longer lines.
 MESSAGE_WIDTH = 80
@@ -273,8 +284,8 @@ def check(name: str, *, function=None) -> None:
     points = {c.name: c.points for c in q.checks}
     parts = [
         f"✘ {name}: {len(failed)} of {len(outcomes)} quick checks failed.\n"
-        f"(When graded, these checks are worth {sum(points[c] for c, _, _ in failed):g} of "
-        f"the {q.points:g} points of {name}.)",
+        f"(The failed checks carry {sum(points[c] for c, _, _ in failed):g} of the "
+        f"{q.points:g} points of {name}: as it stands, they would not be earned.)",
         _dependency_note(name, function).rstrip(),
     ]
     for check_name, status, feedback in failed:

@@ -442,7 +442,8 @@ def check_new_array(call, inputs: dict, *, hint: str | None = None, result_name=
             hint=hint
             or "np.rot90, np.fliplr, np.flipud, slicing like image[::-1] and reshape return "
             "views; view.copy() makes a new array (np.ascontiguousarray does not always: it "
-            "returns the view itself when the view is already contiguous)",
+            "returns the view itself when the view is already contiguous, i.e. when its values "
+            "already lie in memory in one unbroken block, row after row)",
         )
 
 

@@ -7,6 +7,8 @@ lesion    ``segment_lesion``: the darkest non-border colour cluster as a lesion 
 images    ``cluster_images`` (graded), ``choose_k``, ``dbscan_eps``: clustering feature vectors
 evaluate  ``purity`` (graded), ``contingency_table``, ``evaluate_clustering``,
           ``match_labels``, ``random_baseline``; ``SCORES``, ``BASELINE_COLUMNS``
+spread    ``score_over_seeds``, ``spread_text``, ``verdict``: a score's mean and range over
+          k-means seeds (and samples) beside its chance band
 
 Label numbers from any clustering are names, not ranks: compare clusterings with
 ``evaluate_clustering`` (ARI, AMI, NMI, purity), never label by label, and beside the
@@ -26,9 +28,11 @@ from coursekit.cluster.evaluate import (
 from coursekit.cluster.images import CLUSTER_METHODS, choose_k, cluster_images, dbscan_eps
 from coursekit.cluster.lesion import segment_lesion
 from coursekit.cluster.pixels import cluster_pixels, quantise
+from coursekit.cluster.spread import SPREAD_COLUMNS, score_over_seeds, spread_text, verdict
 
 __all__ = [
     "BASELINE_COLUMNS",
+    "SPREAD_COLUMNS",
     "CLUSTER_METHODS",
     "SCORES",
     "choose_k",
@@ -41,5 +45,8 @@ __all__ = [
     "purity",
     "quantise",
     "random_baseline",
+    "score_over_seeds",
+    "spread_text",
+    "verdict",
     "segment_lesion",
 ]

@@ -133,8 +133,10 @@ def evaluate_clustering(labels_true, labels_pred):
         Floats unless stated:
 
         ``"ari"``
-            Adjusted Rand index (:func:`sklearn.metrics.adjusted_rand_score`): the share
-            of pairs of samples on which the two labellings agree, adjusted for chance.
+            Adjusted Rand index (:func:`sklearn.metrics.adjusted_rand_score`): the Rand
+            index (the fraction of pairs of samples on which the two labellings agree)
+            rescaled so that chance scores 0 and identical partitions 1. It is not itself a
+            share of anything: 0.2 does not mean "20 % of images in the right cluster".
             Range [-0.5, 1]; 1 for identical partitions; **0 for chance** (the expected
             value for random clusters of these sizes is exactly 0); below 0 means less
             agreement than chance.

@@ -41,7 +41,8 @@ _MODE_NAMES = {"L": "greyscale", "LA": "greyscale + alpha", "RGBA": "RGB + alpha
 
 
 def find_image_folders(root) -> list[Path]:
-    """Return the folders of ``root`` with ``ISIC_*.jpg`` images, in :data:`IMAGE_FOLDERS` order."""
+    """Return the folders of ``root`` with ``ISIC_*.jpg`` (or the twin's ``SYN_*.jpg``) images,
+    in :data:`IMAGE_FOLDERS` order."""
     root = Path(root)
     found = []
     for name in IMAGE_FOLDERS:
@@ -55,7 +56,8 @@ def find_image_folders(root) -> list[Path]:
 
 def _image_id(filename: str) -> str | None:
     stem, suffix = os.path.splitext(filename)
-    if stem.startswith("ISIC_") and suffix.lower() in _IMAGE_SUFFIXES:
+    # ISIC_: the real images; SYN_: the synthetic twin's (coursekit.data.synthetic).
+    if stem.startswith(("ISIC_", "SYN_")) and suffix.lower() in _IMAGE_SUFFIXES:
         return stem
     return None
 
