@@ -485,7 +485,7 @@ def remove_cgroups(pid: int) -> None:
 
 
 def sweep_cgroups() -> None:
-    """Remove every empty cgroup a student process left (their processes are gone)."""
+    """Remove every empty cgroup a student process left (when that process is gone)."""
     kind, base = _cgroup_root()
     if not kind:
         return
@@ -496,6 +496,9 @@ def sweep_cgroups() -> None:
         except OSError:
             continue
         for name in names:
+            pid = name.split("-")[1] if name.count("-") >= 2 else ""
+            if pid.isdigit() and os.path.exists(f"/proc/{pid}"):
+                continue  # its student process lives (it may be setting the cgroup up)
             try:
                 os.rmdir(os.path.join(parent, name))
             except OSError:
