@@ -159,13 +159,8 @@ def project_extras() -> dict:
 
 
 def test_workflow_passes_a_current_actionlint_with_no_warning(templates):
-    if not ACTIONLINT.is_file():
-        message = "actionlint is not installed: run `make actionlint`"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (make test installs it)")
-        pytest.skip(message)
-    version = subprocess.run([str(ACTIONLINT), "--version"], capture_output=True, text=True)
-    assert version.returncode == 0 and "1.17" in version.stdout, version.stdout
+    from tests.fixtures.actionlint import ACTIONLINT, actionlint_problems
+
     files = [str(t / ".github" / "workflows" / "classroom.yml") for t in templates.iterdir()]
     # ... and copies with mistakes actionlint must find: an undefined step output, and the
     # node20 actions this workflow used to have.
@@ -174,12 +169,9 @@ def test_workflow_passes_a_current_actionlint_with_no_warning(templates):
     broken.write_text(text.replace("steps.checks.", "steps.nowhere."))
     old = templates.parent / "node20.yml"
     old.write_text(re.sub(r"actions/checkout@v\d+", "actions/checkout@v4", text))
-    done = subprocess.run([str(ACTIONLINT), "-format", "{{json .}}", *files, str(broken),
-                           str(old)], capture_output=True, text=True, timeout=120,
-                          cwd=templates.parent)  # fmt: skip
-    problems = json.loads(done.stdout or "[]")
-    for problem in problems:  # actionlint names files relative to its working folder
-        problem["filepath"] = str((templates.parent / problem["filepath"]).resolve())
+    problems = actionlint_problems([*files, broken, old], templates.parent)
+    version = subprocess.run([str(ACTIONLINT), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and "1.17" in version.stdout, version.stdout
     assert [p for p in problems if p["filepath"] in files] == [], problems
     assert any("nowhere" in p["message"] for p in problems if p["filepath"] == str(broken))
     assert any("node20" in p["message"] for p in problems if p["filepath"] == str(old))

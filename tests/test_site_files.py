@@ -14,9 +14,7 @@ The built site itself, in a browser, is tested by ``tests/test_site.py`` (``make
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +29,6 @@ import site_build  # noqa: E402
 import site_check  # noqa: E402
 import site_notebooks as nbs  # noqa: E402
 
-ACTIONLINT = REPO / ".venv" / "bin" / "actionlint"
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 #: The first major of each action that runs on Node 24 (Node 20 actions are deprecated).
 NODE24_MAJORS = {"actions/checkout": 5, "actions/setup-python": 6, "actions/configure-pages": 6,
@@ -210,19 +207,12 @@ def test_pages_workflow_builds_and_publishes_the_students_edition():
 
 
 def test_pages_workflow_passes_actionlint(tmp_path):
-    if not ACTIONLINT.is_file():
-        message = "actionlint is not installed: run `make actionlint`"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (make test installs it)")
-        pytest.skip(message)
+    from tests.fixtures.actionlint import actionlint_problems
+
     # ... and a copy with a mistake (an undefined step output), which actionlint must find.
     broken = tmp_path / "broken.yml"
     broken.write_text(WORKFLOW.read_text().replace("steps.deployment.", "steps.nowhere."))
-    done = subprocess.run([str(ACTIONLINT), "-format", "{{json .}}", str(WORKFLOW), str(broken)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
-    problems = json.loads(done.stdout or "[]")
-    for problem in problems:  # actionlint names files relative to its working folder
-        problem["filepath"] = str((tmp_path / problem["filepath"]).resolve())
+    problems = actionlint_problems([WORKFLOW, broken], tmp_path)
     assert [p for p in problems if p["filepath"] != str(broken.resolve())] == [], problems
     assert any("nowhere" in p["message"] for p in problems)
 
