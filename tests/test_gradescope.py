@@ -205,3 +205,38 @@ def test_readme_build_then_run_autograder_on_a_renamed_partial_submission(tmp_pa
     assert not [t for t in data["tests"] if "written" in t.get("tags", [])]
     assert "written answers, graded by hand as manual questions" in data["output"]
     assert str(tmp_path) not in json.dumps(data)  # no paths of the grading machine
+
+
+@pytest.mark.slow
+def test_run_autograder_isolates_a_hostile_submission(tmp_path, archive):
+    """Gradescope's route shuts student code in like `coursekit grade`: nothing outside changes."""
+    from coursekit.grading.sandbox import probe
+    from tests.fixtures.grading_notebooks import make_notebook
+
+    if not probe().sufficient:
+        pytest.skip("this kernel cannot isolate student code: " + "; ".join(probe().missing()))
+    canary = tmp_path / "canary.txt"
+    canary.write_text("untouched\n")
+    attack = f"""
+import glob, os
+targets = [{str(canary)!r}] + glob.glob("/autograder/**/*", recursive=True)
+targets += glob.glob({str(tmp_path)!r} + "/**/*.py", recursive=True)
+for path in targets:
+    try:
+        with open(path, "a") as handle:
+            handle.write("# owned")
+    except OSError:
+        pass
+os.makedirs("results", exist_ok=True)
+"""
+    notebook = make_notebook(tmp_path / "nb" / "augmentation.ipynb", ASSIGNMENT, stub=True,
+                             extra_cells=[attack])  # fmt: skip
+    root = gradescope_root(tmp_path, archive, {"augmentation.ipynb": notebook})
+    hidden = {p: p.read_bytes() for p in (root / "source" / "autograder").glob("*")}
+    done = run_autograder(root)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert data["score"] == 0
+    assert "Isolation of student code: namespaces" in data["output"] or "landlock" in data["output"]
+    assert canary.read_text() == "untouched\n"
+    assert {p: p.read_bytes() for p in hidden} == hidden
