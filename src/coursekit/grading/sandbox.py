@@ -416,7 +416,7 @@ def _existing(paths) -> list[str]:
 
 def _join_cgroup(policy: Policy, tag: str) -> None:
     kind, base = _cgroup_root()
-    name = f"coursekit-{os.getpid()}-{tag}"[:200]
+    name = _cgroup_name(os.getpid(), tag)
     memory = str(policy.memory_mb * 1024 * 1024)
     if kind == "v2":
         folder = os.path.join(base, name)
@@ -444,18 +444,22 @@ def _join_cgroup(policy: Policy, tag: str) -> None:
                 handle.write("0")
 
 
-def remove_cgroups(pid: int) -> None:
-    """Kill what is left in the cgroups of student process ``pid`` and remove them."""
+def _cgroup_name(pid: int, tag: str) -> str:
+    return f"coursekit-{pid}-{tag}"[:200]
+
+
+def remove_cgroups(pid: int, tag: str) -> None:
+    """Kill what is left in the cgroups of student process ``pid`` (spawned with ``tag``).
+
+    The exact name, never a prefix: pids are reused, and another grader's student may
+    have this one's old pid.
+    """
     kind, base = _cgroup_root()
     if not kind:
         return
-    prefix = f"coursekit-{pid}-"
-    folders = []
-    for parent in ([base] if kind == "v2" else [os.path.join(base, c) for c in ("memory", "pids")]):
-        try:
-            folders += [os.path.join(parent, n) for n in os.listdir(parent) if n.startswith(prefix)]
-        except OSError:
-            continue
+    name = _cgroup_name(pid, tag)
+    parents = [base] if kind == "v2" else [os.path.join(base, c) for c in ("memory", "pids")]
+    folders = [os.path.join(p, name) for p in parents if os.path.isdir(os.path.join(p, name))]
     for folder in folders:
         for _ in range(50):
             try:

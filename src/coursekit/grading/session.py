@@ -305,10 +305,13 @@ class _Process:
         return message
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # Only while it runs: a zygote's child is reaped by the kernel, and its pid (and
+        # process group) may already be another process's.
+        if self.popen is not None or self.alive():
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self.popen is not None:
             self.popen.wait()
         fds = [self.cmd_write, self.result_read] + ([self._pidfd] if self._pidfd else [])

@@ -22,6 +22,7 @@ import importlib
 import os
 import pickle
 import resource
+import select
 import signal
 import sys
 import traceback
@@ -337,20 +338,26 @@ def zygote(sock_fd: int, config: dict | None = None) -> None:
     _find_thread_pools()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     sock = socket.socket(fileno=sock_fd)
-    spawned: dict[int, str] = {}
+    spawned: dict[int, tuple[str, int | None]] = {}
     while True:
         data = sock.recv(65536)
         if not data:
             return
         request = json.loads(data.decode())
         if request.get("op") == "kill":
-            for pid, tag in list(spawned.items()):
+            for pid, (tag, pidfd) in list(spawned.items()):
                 if tag == request.get("tag"):
-                    try:
-                        os.killpg(pid, signal.SIGKILL)
-                    except (ProcessLookupError, PermissionError):
-                        pass
-                    sandbox.remove_cgroups(pid)
+                    # Children are reaped by the kernel, so a dead child's pid may already
+                    # belong to another process: signal its group only while the pidfd says
+                    # the child itself still runs.
+                    if pidfd is not None and not select.select([pidfd], [], [], 0)[0]:
+                        try:
+                            os.killpg(pid, signal.SIGKILL)
+                        except (ProcessLookupError, PermissionError):
+                            pass
+                    if pidfd is not None:
+                        os.close(pidfd)
+                    sandbox.remove_cgroups(pid, tag)
                     spawned.pop(pid, None)
             sock.sendall(b"{}")
             continue
@@ -370,6 +377,9 @@ def zygote(sock_fd: int, config: dict | None = None) -> None:
                 for fd in (sock_fd, cmd_write, result_read, out_read, out_write, devnull):
                     if fd not in keep:
                         os.close(fd)
+                for _, pidfd in spawned.values():
+                    if pidfd is not None:
+                        os.close(pidfd)
                 spawned.clear()
                 workdir = request["workdir"]
                 os.chdir(workdir)
@@ -390,7 +400,11 @@ def zygote(sock_fd: int, config: dict | None = None) -> None:
                 os._exit(0)
         for fd in (cmd_read, result_write, out_write):
             os.close(fd)
-        spawned[pid] = str(request.get("tag", ""))
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # it has ended already
+            pidfd = None
+        spawned[pid] = (str(request.get("tag", "")), pidfd)
         reply = json.dumps({"pid": pid}).encode()
         socket.send_fds(sock, [reply], [cmd_write, result_read, out_read])
         for fd in (cmd_write, result_read, out_read):
