@@ -64,14 +64,27 @@ def _warm_up() -> bool:
         return False
     rgb = np.random.default_rng(0).integers(0, 256, size=(6, 7, 3), dtype=np.uint8)
     grey = np.ascontiguousarray(rgb[..., 0])
+    steps = []
     for image in (rgb, grey, rgb / 255.0, grey / 255.0):
-        geometry.rotate(image, 30.0)  # the probe: uint8 and float64 kernels
-        geometry.flip(image, "horizontal")
-        geometry.rotate90(image, 1)
-        colour.adjust_contrast(image, 1.1)
-    colour.adjust_brightness(rgb, 1.2)
-    colour.adjust_saturation(rgb, 1.2)
-    colour.adjust_hue(rgb, 0.05)
-    filters.gaussian_blur(rgb, 1.0)  # the probe
-    filters.add_noise(rgb, 0.02)
+        steps += [
+            (geometry.rotate, (image, 30.0)),  # the probe: uint8 and float64 kernels
+            (geometry.flip, (image, "horizontal")),
+            (geometry.rotate90, (image, 1)),
+            (colour.adjust_contrast, (image, 1.1)),
+        ]
+    steps += [
+        (colour.adjust_brightness, (rgb, 1.2)),
+        (colour.adjust_saturation, (rgb, 1.2)),
+        (colour.adjust_hue, (rgb, 0.05)),
+        (filters.gaussian_blur, (rgb, 1.0)),  # the probe
+        (filters.add_noise, (rgb, 0.02)),
+    ]
+    for function, args in steps:
+        try:
+            function(*args)
+        except BaseException as error:  # noqa: BLE001
+            # While an assignment is graded its reference functions are withheld
+            # (coursekit.grading.withhold): the kernels the others use are still compiled.
+            if type(error).__name__ != "WithheldReference":
+                raise
     return True
