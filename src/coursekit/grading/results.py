@@ -6,13 +6,12 @@ These are the only records that cross from the grader process to the parent
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from coursekit.grading.status import Status
 
 __all__ = ["CheckResult", "QuestionResult", "SubmissionResult", "clean_text", "held_to_table"]
-
-import re
 
 # ANSI escape sequences (CSI, OSC, single-character escapes) and every other control
 # character but tab and newline: nothing a student's code prints may move a terminal's

@@ -86,7 +86,7 @@ import signal
 import stat
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 __all__ = [
     "Layers",
@@ -367,7 +367,6 @@ class Policy:
     max_processes: int = 32
     scratch_mb: int = 256
     file_size_mb: int = 64
-    layers: dict = field(default_factory=dict)
 
 
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
