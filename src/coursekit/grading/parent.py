@@ -263,10 +263,13 @@ def _read_all(fd: int, chunks: list) -> None:
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    # Only before it is reaped: afterwards its pid may be another process's (pids wrap at
+    # 32,768 on many machines), and a student's process group among them.
+    if process.returncode is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     process.wait()
 
 

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import asdict
 
 from coursekit.checks.calls import Call
 from coursekit.grading import messages
@@ -90,8 +91,6 @@ def student_environment(workdir: str) -> dict:
             env[name] = os.environ[name]
     return env
 
-
-_student_env = student_environment
 
 
 def _read_paths(kit: str | None) -> tuple[str, ...]:
@@ -177,10 +176,8 @@ class Zygote:
         config = {
             "isolate": isolate,
             "layers": self.layers.to_dict() if self.layers else None,
-            "policy": {k: getattr(policy, k) for k in ("read_paths", "memory_mb",
-                                                          "max_processes", "scratch_mb",
-                                                          "file_size_mb")},
-        }  # fmt: skip
+            "policy": asdict(policy),
+        }
         self.popen = subprocess.Popen(
             [sys.executable, *_ISOLATED, "-m", "coursekit.grading.student", "--zygote",
              str(there.fileno()), json.dumps(config)],
@@ -279,7 +276,7 @@ class _Process:
                 stderr=subprocess.STDOUT,
                 pass_fds=(cmd_read, result_write),
                 cwd=workdir,
-                env=_student_env(workdir),
+                env=student_environment(workdir),
                 start_new_session=True,
             )  # fmt: skip
             os.close(cmd_read)
@@ -307,7 +304,8 @@ class _Process:
     def kill(self) -> None:
         # Only while it runs: a zygote's child is reaped by the kernel, and its pid (and
         # process group) may already be another process's.
-        if self.popen is not None or self.alive():
+        running = self.popen.returncode is None if self.popen is not None else self.alive()
+        if running:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
