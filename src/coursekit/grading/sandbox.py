@@ -9,8 +9,10 @@ a fork of the warm zygote, before the first student statement runs:
 1. **cgroup** (v2 where delegated, v1 as root): the memory of the whole process
    tree, and its number of processes, are bounded together; the tree is killed
    as a whole when its submission is done.
-2. **identity**: as root, the process becomes ``nobody`` (uid/gid 65534, no
-   supplementary groups) before anything else.
+2. **identity**: as root, the process takes a uid and gid of its own
+   (:func:`sandbox_id`: one per student process, in a range no distribution
+   allocates; no supplementary groups), so that no two student processes, and no
+   service of the machine, share a process budget or may signal each other.
 3. **namespaces** (user, mount, PID, network, IPC, UTS): the student's process
    is PID 1 of its own PID namespace (when it ends, the kernel kills everything
    it started; it sees no other process), has no network interface but a
@@ -103,7 +105,9 @@ __all__ = [
 SCRATCH = "/scratch"
 #: Exit status of a student process whose sandbox could not be set up.
 SETUP_FAILED = 71
-NOBODY = 65534
+#: First uid (and gid) of the sandboxes of a root grader: systemd's "unused" range
+#: 0x70000000-0x7FFEFFFF, above every range a distribution or container tool allocates.
+SANDBOX_ID_BASE = 0x70000000
 
 
 class IsolationUnavailable(RuntimeError):
@@ -211,7 +215,7 @@ class Layers:
     cgroup : str
         ``"v2"``, ``"v1"`` or ``""``: memory and process limits of the whole tree.
     identity : str
-        The identity student code runs as, e.g. ``"nobody (uid 65534)"``.
+        The identity student code runs as, e.g. ``"uid 1000, no capabilities"``.
     """
 
     namespaces: bool = False
@@ -334,7 +338,8 @@ def probe() -> Layers:
             seccomp=sys.platform == "linux" and _ARCH in _AUDIT_ARCH,
             cgroup=_cgroup_root()[0],
             identity=(
-                f"nobody (uid {NOBODY}), no capabilities"
+                f"a uid of its own per student process (from {SANDBOX_ID_BASE}), "
+                "no capabilities"
                 if root
                 else (f"uid {os.geteuid()}, no capabilities" if sys.platform == "linux" else "")
             ),
@@ -513,10 +518,20 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _drop_identity() -> None:
+def sandbox_id(pid: int) -> int:
+    """The uid and gid a root grader gives the student process whose (host) pid is ``pid``.
+
+    Pids of live processes differ and are below ``pid_max`` (at most 2**22), so the
+    ids of live sandboxes differ: each has its own ``RLIMIT_NPROC`` count (the kernel
+    counts processes per user) and none may signal another.
+    """
+    return SANDBOX_ID_BASE + pid
+
+
+def _drop_identity(ident: int) -> None:
     os.setgroups([])
-    os.setresgid(NOBODY, NOBODY, NOBODY)
-    os.setresuid(NOBODY, NOBODY, NOBODY)
+    os.setresgid(ident, ident, ident)
+    os.setresuid(ident, ident, ident)
 
 
 def _flags_of(path: str) -> int:
@@ -708,14 +723,15 @@ def _seccomp() -> None:
     _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
 
 
-def _count_own_processes(uid: int) -> int:
+def _count_own_tasks(uid: int) -> int:
+    """Processes and threads of ``uid`` (what ``RLIMIT_NPROC`` counts)."""
     count = 0
     try:
         for name in os.listdir("/proc"):
             if name.isdigit():
                 try:
                     if os.stat(f"/proc/{name}").st_uid == uid:
-                        count += 1
+                        count += len(os.listdir(f"/proc/{name}/task"))
                 except OSError:
                     pass
     except OSError:
@@ -723,7 +739,13 @@ def _count_own_processes(uid: int) -> int:
     return count
 
 
-def _rlimits(policy: Policy, in_user_namespace: bool) -> None:
+def _rlimits(policy: Policy, shared_uid: bool) -> None:
+    """Address space, file size, core dumps and processes of this process.
+
+    ``shared_uid``: the process runs as a user that other processes run as too (a
+    non-root grader without user namespaces); its budget then starts from what that
+    user runs already, and is shared with it.
+    """
     limit = policy.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -731,8 +753,8 @@ def _rlimits(policy: Policy, in_user_namespace: bool) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
     processes = policy.max_processes
-    if not in_user_namespace:  # RLIMIT_NPROC counts every process of the uid
-        processes += _count_own_processes(os.getuid())
+    if shared_uid:  # RLIMIT_NPROC counts every process and thread of the uid
+        processes += _count_own_tasks(os.getuid())
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
@@ -755,17 +777,20 @@ def enter(layers: Layers | None, policy: Policy, workdir: str, tag: str = "") ->
         Names the cgroup.
     """
     if layers is None:
-        _rlimits(policy, in_user_namespace=False)
+        _rlimits(policy, shared_uid=True)
         return
     readable = _existing([*policy.read_paths, *SYSTEM_PATHS, *ETC_FILES])
     if layers.cgroup:
         _join_cgroup(policy, tag)
     root = os.geteuid() == 0
+    ident = sandbox_id(os.getpid())  # (before the fork into a PID namespace)
+    own_uid = root
     if layers.namespaces:
         flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
         uid, gid = os.getuid(), os.getgid()
-        # Root needs no user namespace for the others, and becomes nobody after the view is
-        # built (paths under /root stay reachable until then); others map their own uid.
+        # Root needs no user namespace for the others, and takes the sandbox's own uid after
+        # the view is built (paths under /root stay reachable until then); others map their
+        # own uid in a user namespace of their own, which counts its processes apart.
         _unshare(flags if root else flags | CLONE_NEWUSER)
         if not root:
             _write("/proc/self/setgroups", "deny")
@@ -776,15 +801,16 @@ def enter(layers: Layers | None, policy: Policy, workdir: str, tag: str = "") ->
             _wait_and_exit(child)
         _private_view(readable + _existing(DEV_FILES), workdir, policy)
         if root:
-            _drop_identity()
+            _drop_identity(ident)
+        own_uid = True
         readable = ["/"]
         writable = [SCRATCH, "/dev/shm", *[d for d in DEV_FILES if os.path.exists(d)]]
     else:
         if root:
-            _drop_identity_if_traversable(readable, workdir)
+            own_uid = _drop_identity_if_traversable(readable, workdir, ident)
         writable = [workdir, *[d for d in DEV_FILES if os.path.exists(d)]]
         readable = readable + ["/proc", "/dev/shm"]
-    _rlimits(policy, in_user_namespace=layers.namespaces)
+    _rlimits(policy, shared_uid=not own_uid)
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _drop_capabilities()
     if layers.landlock_abi:
@@ -808,14 +834,14 @@ def _wait_and_exit(child: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def _drop_identity_if_traversable(paths: list[str], workdir: str) -> bool:
-    """As root without namespaces: become nobody where nobody can still reach the paths."""
+def _drop_identity_if_traversable(paths: list[str], workdir: str, ident: int) -> bool:
+    """As root without namespaces: take uid ``ident`` where it can still reach the paths."""
     for path in paths:
         current = os.path.dirname(os.path.abspath(path))
         while current and current != "/":
             if not os.stat(current).st_mode & stat.S_IXOTH:
                 return False  # e.g. a Python under /root: stay uid 0, without capabilities
             current = os.path.dirname(current)
-    os.chown(workdir, NOBODY, NOBODY)
-    _drop_identity()
+    os.chown(workdir, ident, ident)
+    _drop_identity(ident)
     return True

@@ -77,6 +77,8 @@ def student_environment(workdir: str) -> dict:
         "PYTHONHASHSEED": "0",
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": workdir,
+        "USER": "student",  # (a root grader's sandbox uid has no entry in /etc/passwd)
+        "LOGNAME": "student",
         "TMPDIR": workdir,
         "MPLCONFIGDIR": workdir,
         "MPLBACKEND": "Agg",
