@@ -86,5 +86,5 @@ def test_concurrent_sandboxes_do_not_share_a_process_budget():
 
 
 def test_one_sandbox_still_stops_at_its_budget():
-    (forks, _), = _forks_and_uids([_start(12, 40)])
+    ((forks, _),) = _forks_and_uids([_start(12, 40)])
     assert 0 < forks < 12

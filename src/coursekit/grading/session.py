@@ -94,7 +94,6 @@ def student_environment(workdir: str) -> dict:
     return env
 
 
-
 def _read_paths(kit: str | None) -> tuple[str, ...]:
     """What the student process may read: the Python environment, the kit, the data."""
     import site
