@@ -34,6 +34,9 @@ REPO = Path(__file__).resolve().parents[1]
 HIDDEN = REPO / "autograder" / "test_02_augmentation.py"
 SECRET = "ghp_attack_canary_0123456789"
 SLEEP_MARK = "987654321"
+#: A tree memory limit below the three 600 MB children of the memory attack together, and
+#: above each of them (as the default 2 GB is against three 1.2 GB children).
+LIMITS = Settings(memory_mb=1024)
 
 #: Attack code per class, as a student's own cell (top level: it runs when the notebook is
 #: loaded) or as the body of a graded function (it runs in every check).
@@ -154,7 +157,7 @@ for _ in range(3):
     pid = os.fork()
     if pid == 0:
         try:
-            block = bytearray(1200 * 1024 * 1024)
+            block = bytearray(600 * 1024 * 1024)
             for i in range(0, len(block), 4096):
                 block[i] = 1
         except MemoryError:
@@ -227,7 +230,7 @@ def graded(tmp_path_factory):
     old = os.environ.get("GH_TOKEN")
     os.environ["GH_TOKEN"] = SECRET
     try:
-        results = grade_submissions([submitted], ASSIGNMENT, jobs=1)
+        results = grade_submissions([submitted], ASSIGNMENT, jobs=1, settings=LIMITS)
     finally:
         if old is None:
             os.environ.pop("GH_TOKEN", None)
@@ -320,6 +323,10 @@ def test_answers_withheld(graded):
 def test_resources_leave_grading_intact(graded):
     assert graded["results"]["memory"].error == ""
     assert graded["results"]["write_outside"].error == ""
+    # The memory attacker's sleepers use up its process budget: its checks cannot start,
+    # and its feedback says so instead of blaming the grader.
+    checks = [c for q in graded["results"]["memory"].questions for c in q.checks]
+    assert checks and all("used up the processes" in c.feedback for c in checks)
 
 
 def test_reports_strip_control_characters(graded):

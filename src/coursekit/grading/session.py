@@ -465,8 +465,30 @@ class StudentSession:
         self._deadline = time.monotonic() + timeout
         process.send({"op": "check", "question": question, "cpu_seconds": int(timeout) + 1})
         try:
-            process.worker_pid = int(process.receive(self._deadline)["worker"])
-        except (messages.FrameTimeout, EOFError, KeyError, ValueError, TypeError):
+            message = process.receive(self._deadline)
+        except messages.FrameTimeout:
+            self._lose_process()
+            raise QuestionTimeout(
+                f"the process that runs your notebook did not start this check within the time "
+                f"limit of {timeout:g} s (is a thread started by one of your cells still busy?)"
+            ) from None
+        except (EOFError, ValueError, TypeError):
+            self._lose_process()
+            raise StudentCrashed(
+                "the process that runs your notebook's code ended before this check could start "
+                "(did a process or thread started by one of your cells end it? If your cells "
+                "start none, tell your instructor)"
+            ) from None
+        if "worker_error" in message:
+            raise StudentCrashed(
+                f"this check could not start ({str(message['worker_error'])[:200]}): your code has "
+                f"used up the processes (at most {self.settings.max_processes}, threads "
+                "included) or the memory it may use; processes and threads that your cells "
+                "start and leave running count"
+            )
+        try:
+            process.worker_pid = int(message["worker"])
+        except (KeyError, ValueError, TypeError):
             self._lose_process()
             raise
 

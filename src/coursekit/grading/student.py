@@ -233,7 +233,12 @@ def serve(cmd_fd: int, result_fd: int) -> None:
             reply = {"ready": True, "defined": defined, "uses": _uses(namespace)}
             messages.send_frame(result_fd, messages.dumps(reply | {"problems": problems}))
         elif request["op"] == "check":
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:  # the tree's process or memory budget is used up
+                reply = {"worker_error": f"{type(exc).__name__}: {exc.strerror or exc}"}
+                messages.send_frame(result_fd, messages.dumps(reply))
+                continue
             if pid == 0:
                 cpu = int(request["cpu_seconds"])
                 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
