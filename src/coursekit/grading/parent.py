@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from coursekit.grading.gradebook import student_in_layout
@@ -433,12 +432,75 @@ class GraderPool:
             return request
         worker = self._idle.get()
         try:
-            if not worker.alive():
-                worker.close()
-                worker = _Worker(self.warm)
+            worker = self._alive(worker)
             return worker.grade(request)
         finally:
             self._idle.put(worker)
+
+    def _alive(self, worker: _Worker) -> _Worker:
+        if not worker.alive():
+            worker.close()
+            worker = _Worker(self.warm)
+        return worker
+
+    def grade_all(
+        self, paths, assignment: str | None = None, *, keys=None, progress=None, **kwargs
+    ) -> list[SubmissionResult]:
+        """Grade ``paths``, one thread per worker; results in the order of ``paths``.
+
+        ``keys`` (one per path, e.g. each notebook's assignment) groups the work: each
+        worker keeps to the keys it has graded while any of their submissions wait (its
+        warm student zygote serves them), and otherwise takes the key with the most
+        waiting, so that a class of several assignments starts each assignment's zygote
+        in as few workers as the load allows. ``progress(index, result)`` is called as
+        each finishes; other arguments as :func:`grade_notebook`.
+        """
+        from collections import deque
+
+        keys = list(keys) if keys is not None else [assignment] * len(paths)
+        waiting: dict = {}
+        for index, key in enumerate(keys):
+            waiting.setdefault(key, deque()).append(index)
+        results: list = [None] * len(paths)
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+
+        def take(seen: set):
+            with lock:
+                for key in seen:
+                    if waiting.get(key):
+                        return waiting[key].popleft()
+                left = [k for k, queue in waiting.items() if queue]
+                if not left:
+                    return None
+                key = max(left, key=lambda k: len(waiting[k]))
+                seen.add(key)
+                return waiting[key].popleft()
+
+        def run():
+            worker, seen = self._idle.get(), set()
+            try:
+                while not errors and (index := take(seen)) is not None:
+                    request = prepare(paths[index], assignment, **kwargs)
+                    if not isinstance(request, SubmissionResult):
+                        worker = self._alive(worker)
+                        request = worker.grade(request)
+                    results[index] = request
+                    if progress is not None:
+                        progress(index, request)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                errors.append(exc)
+            finally:
+                self._idle.put(worker)
+
+        threads = [threading.Thread(target=run, daemon=True) for _ in range(self.jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        return results
 
     def close(self) -> None:
         while not self._idle.empty():
@@ -461,21 +523,20 @@ def grade_submissions(
     ``progress(result)`` is called as each finishes.
     """
     submissions = find_submissions(paths)
+    keys = [_assignment_of(Path(notebook), assignment) for notebook, _, _ in submissions]
     warm = []
     if not kwargs.get("public"):
-        warm = _warm_files(submissions, assignment, kwargs.get("autograder"), jobs)
+        warm = _warm_files(keys, kwargs.get("autograder"), jobs)
 
-    def one(entry):
-        notebook, student, stamp = entry
-        result = pool.grade(notebook, assignment, **kwargs)
-        result.student_id, result.timestamp = student, stamp
+    def done(index, result):
+        _, result.student_id, result.timestamp = submissions[index]
         if progress is not None:
             progress(result)
-        return result
 
     with GraderPool(min(max(1, int(jobs)), len(submissions)), warm=warm) as pool:
-        with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as threads:
-            return list(threads.map(one, submissions))
+        results = pool.grade_all([notebook for notebook, _, _ in submissions], assignment,
+                                 keys=keys, progress=done, **kwargs)  # fmt: skip
+    return results
 
 
 #: A worker warms up on an assignment (runs its hidden tests against the references once,
@@ -483,15 +544,14 @@ def grade_submissions(
 WARM_UP_AFTER = 6
 
 
-def _warm_files(submissions, assignment, autograder, jobs) -> list[str]:
+def _warm_files(assignments, autograder, jobs) -> list[str]:
     """Hidden test files of the assignments with enough submissions to repay a warm-up."""
     try:
         ag_dir = find_autograder(autograder)
     except FileNotFoundError:
         return []
     counts: dict[str, int] = {}
-    for notebook, _, _ in submissions:
-        name = assignment or _assignment_of(Path(notebook), None)
+    for name in assignments:
         if name:
             counts[name] = counts.get(name, 0) + 1
     worth = sorted(a for a, n in counts.items() if n >= WARM_UP_AFTER * max(1, int(jobs)))
