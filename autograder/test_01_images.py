@@ -151,6 +151,20 @@ def test_cluster_pixels__random_state(student):
     grade(student, "cluster_pixels", "random_state", fixed=fixed)
 
 
+@check("cluster_pixels", "grey_refused")
+def test_cluster_pixels__grey_refused(student):
+    # Grey images of 3n pixels: image.reshape(-1, 3) would run on them and make up colours.
+    fixed = [{"image": np.full((3, 3), 200, np.uint8), "k": 1},
+             {"image": np.linspace(0, 1, 12).reshape(2, 6), "k": 2, "colour_space": "hsv"},
+             {"image": np.zeros((3, 2), np.uint8), "k": 2, "colour_space": "lab",
+              "random_state": 1},
+             {"image": np.zeros((2, 2, 4), np.uint8), "k": 2},
+             {"image": np.zeros((2, 3, 1)), "k": 1}]  # fmt: skip
+    grade(student, "cluster_pixels", "grey_refused", max_examples=8, fixed=fixed,
+          cases=inputs(image=images(rgb=False, max_side=8), k=st.integers(1, 2),
+                       colour_space=st.sampled_from(["rgb", "hsv", "lab"])))  # fmt: skip
+
+
 @check("quantise", "values")
 def test_quantise__values(student):
     # Seed-sensitive images: the clusters, and so the colours, depend on random_state.

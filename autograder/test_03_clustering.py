@@ -88,6 +88,18 @@ def test_colour_histogram__bins(student):
           cases=inputs(image=edge_images(), bins=BINS))  # fmt: skip
 
 
+@check("colour_histogram", "grey_refused")
+def test_colour_histogram__grey_refused(student):
+    # Grey images at least 3 pixels wide: image[..., c] for c in 0, 1, 2 would run on them.
+    fixed = [{"image": np.full((2, 3), 128, np.uint8)},
+             {"image": np.linspace(0, 1, 12).reshape(3, 4), "bins": 4, "colour_space": "hsv"},
+             {"image": np.zeros((2, 2, 4), np.uint8), "colour_space": "lab"},
+             {"image": np.zeros((2, 3, 1))}]  # fmt: skip
+    grade(student, "colour_histogram", "grey_refused", max_examples=8, fixed=fixed,
+          cases=inputs(image=images(rgb=False, min_side=3, max_side=8), bins=BINS,
+                       colour_space=st.sampled_from(["rgb", "hsv", "lab"])))  # fmt: skip
+
+
 @st.composite
 def separated(draw):
     k = draw(st.integers(1, 4))

@@ -10,6 +10,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x, ranges = skimage.color.rgb2hsv(rgb), [(0, 1)] * 3
@@ -27,6 +29,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x = skimage.color.rgb2hsv(rgb)
@@ -48,6 +52,8 @@ RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3,
           "lab": [(0, 100), (-100, 100), (-100, 100)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     x = {"rgb": rgb, "hsv": skimage.color.rgb2hsv(rgb), "lab": skimage.color.rgb2lab(rgb)}
     x = x[colour_space]
@@ -65,6 +71,8 @@ RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3,
           "lab": [(0, 100), (-128, 127), (-128, 127)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -82,6 +90,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     if colour_space == "hsv":
         x, ranges = skimage.color.rgb2hsv(image), [(0, 1)] * 3
     elif colour_space == "lab":
@@ -100,6 +110,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     if colour_space == "rgb" and image.dtype == np.uint8:
         x, ranges = image, [(0, 256)] * 3
     else:
@@ -122,6 +134,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x, ranges = skimage.color.rgb2hsv(rgb), [(0, 1)] * 3
@@ -141,6 +155,8 @@ RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3,
           "lab": [(0, 100), (-128, 127), (-128, 127)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     x = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x = color.rgb2hsv(x)
@@ -158,6 +174,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -175,6 +193,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x, ranges = skimage.color.rgb2hsv(rgb), [(0, 1)] * 3
@@ -194,6 +214,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     x = image.astype(np.float64)
     if colour_space == "rgb":
         x = x / 255 if image.dtype == np.uint8 else x
@@ -214,6 +236,8 @@ def colour_histogram(image, bins=8, colour_space="rgb"):
 import numpy as np
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     parts = []
     for c in range(3):
@@ -230,6 +254,8 @@ RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 360), (0, 1), (0, 1)],
           "lab": [(0, 100), (-128, 127), (-128, 127)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -247,6 +273,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -265,6 +293,8 @@ RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3,
           "lab": [(0, 100), (-128, 127), (-128, 127)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     x = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         x = skimage.color.rgb2hsv(x)
@@ -282,6 +312,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     image = np.asarray(image, dtype=float)
     if image.max() > 1:
         image = image / 255
@@ -302,6 +334,8 @@ import numpy as np
 import skimage.color
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     image = np.asarray(image)
     if image.dtype == np.uint8:
         image = image / 255
@@ -329,6 +363,8 @@ RANGES = {"rgb": [(0.0, 1.0)] * 3, "hsv": [(0.0, 1.0)] * 3,
           "lab": [(0.0, 100.0), (-128.0, 127.0), (-128.0, 127.0)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -354,6 +390,8 @@ SPACES = {
 }
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     convert, ranges = SPACES[colour_space]
     x = convert(image.astype(np.float64) / (255 if image.dtype == np.uint8 else 1))
     n = x.shape[0] * x.shape[1]
@@ -366,6 +404,8 @@ from skimage.color import rgb2hsv, rgb2lab
 from skimage.util import img_as_float
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     if colour_space == "rgb":
         values, limits = img_as_float(image), ((0, 1),) * 3
     elif colour_space == "hsv":
@@ -943,6 +983,8 @@ import skimage.color
 RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3, "lab": [(0, 100), (-128, 127), (-128, 127)]}
 
 def colour_histogram(image, bins=10, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -962,6 +1004,8 @@ import skimage.color
 RANGES = {"rgb": [(0, 1)] * 3, "hsv": [(0, 1)] * 3, "lab": [(0, 100), (-100, 100), (-100, 100)]}
 
 def colour_histogram(image, bins=8, colour_space="rgb"):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -1087,6 +1131,25 @@ def purity(labels_true, labels_pred):
     pred = np.asarray(labels_pred)
     table = pd.crosstab(pred, true)
     return float(table.max(axis=1).sum() / len(true))
+"""),
+    Entry("colour_histogram", "grey_columns", "a grey image accepted: image[..., c] takes its "
+          "first three columns as channels", False, """
+import numpy as np
+
+def colour_histogram(image, bins=8, colour_space="rgb"):
+    image = np.asarray(image)
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    if colour_space != "rgb":
+        import skimage.color
+        rgb = {"hsv": skimage.color.rgb2hsv, "lab": skimage.color.rgb2lab}[colour_space](
+            rgb.reshape(-1, 1, 3) if rgb.ndim == 3 else np.dstack([rgb] * 3))
+    ranges = [(0.0, 100.0), (-128.0, 127.0), (-128.0, 127.0)] if colour_space == "lab" else [
+        (0.0, 1.0)] * 3
+    parts = []
+    for c, r in enumerate(ranges):
+        counts, _ = np.histogram(rgb[..., c], bins=bins, range=r)
+        parts.append(counts / counts.sum())
+    return np.concatenate(parts)
 """),
 ]
 

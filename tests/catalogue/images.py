@@ -154,6 +154,8 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     pixels = image.reshape(-1, 3) / (255.0 if image.dtype == np.uint8 else 1.0)
     km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
     labels = km.fit_predict(pixels)
@@ -168,6 +170,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     if colour_space == "hsv":
         pixels = skimage.color.rgb2hsv(image)
     elif colour_space == "lab":
@@ -193,6 +197,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     x = image.astype(np.float64)
     if colour_space == "hsv":
         x = skimage.color.rgb2hsv(x)
@@ -214,6 +220,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -235,6 +243,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     pixels = {"rgb": rgb, "hsv": skimage.color.rgb2hsv(rgb),
               "lab": skimage.color.rgb2lab(rgb)}[colour_space].reshape(-1, 3)
@@ -253,6 +263,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -273,6 +285,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -289,6 +303,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -308,6 +324,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -327,6 +345,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -345,6 +365,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -365,6 +387,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -386,6 +410,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = (image / 255.0 if image.dtype == np.uint8 else image).reshape(-1, 3)
     if colour_space == "hsv":
         space = skimage.color.rgb2hsv(rgb[np.newaxis])[0]
@@ -411,6 +437,8 @@ import skimage.color
 from sklearn.cluster import MiniBatchKMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -432,6 +460,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -453,6 +483,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -483,6 +515,8 @@ BRIGHTNESS = {
 }
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image
     pixels = CONVERT[colour_space](rgb).reshape(-1, 3)
     km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
@@ -501,6 +535,8 @@ from skimage.util import img_as_float
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     if colour_space == "rgb":
         values = img_as_float(image)
     elif colour_space == "hsv":
@@ -538,6 +574,8 @@ def _to_space(rgb, colour_space):
     return rgb
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image.astype(np.float64)
     if image.dtype == np.uint8:
         rgb /= 255
@@ -801,6 +839,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -822,6 +862,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -845,6 +887,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space=None, random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     colour_space = colour_space or "hsv"
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
@@ -866,6 +910,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=None):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -887,6 +933,8 @@ import skimage.color
 from sklearn.cluster import KMeans
 
 def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    if np.ndim(image) != 3 or np.shape(image)[2] != 3:
+        raise ValueError(f"image must be (H, W, 3); got {np.shape(image)}")
     rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
     if colour_space == "hsv":
         rgb = skimage.color.rgb2hsv(rgb)
@@ -939,6 +987,48 @@ def quantise(image, k, colour_space="rgb", random_state=0):
     if image.dtype == np.uint8:
         return np.rint(painted * 255).astype(np.uint8)
     return painted.astype(image.dtype)
+"""),
+    Entry("cluster_pixels", "grey_reshaped", "a grey image accepted: reshape(-1, 3) makes up "
+          "colours from neighbouring pixels", False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    image = np.asarray(image)
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    values = {"rgb": lambda v: v, "hsv": skimage.color.rgb2hsv,
+              "lab": skimage.color.rgb2lab}[colour_space](rgb.reshape(-1, 1, 3))
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(values.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[0], -1), c[order]
+"""),
+    Entry("cluster_pixels", "grey_stacked", "a grey image accepted as RGB (np.dstack of three "
+          "copies)", False, """
+import numpy as np
+import skimage.color
+from sklearn.cluster import KMeans
+
+def cluster_pixels(image, k, colour_space="rgb", random_state=0):
+    image = np.asarray(image)
+    if image.ndim == 2:
+        image = np.dstack([image] * 3)
+    rgb = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    values = {"rgb": lambda v: v, "hsv": skimage.color.rgb2hsv,
+              "lab": skimage.color.rgb2lab}[colour_space](rgb)
+    km = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+    labels = km.fit_predict(values.reshape(-1, 3))
+    c = km.cluster_centers_
+    light = {"rgb": c.sum(axis=1), "hsv": c[:, 2], "lab": c[:, 0]}[colour_space]
+    order = np.lexsort((c[:, 2], c[:, 1], c[:, 0], light))
+    new = np.empty(k, dtype=np.int64)
+    new[order] = np.arange(k)
+    return new[labels].reshape(image.shape[:2]), c[order]
 """),
 ]
 

@@ -18,6 +18,7 @@ from coursekit.checks.compare import (
     LEFT_OUT,
     array_problem,
     describe,
+    expect_raises,
     fail,
     first_difference,
     format_number,
@@ -32,6 +33,7 @@ __all__ = [
     "histogram_colour_spaces",
     "histogram_dtypes",
     "histogram_bins",
+    "histogram_grey_refused",
     "cluster_images_kmeans",
     "cluster_images_random_state",
     "cluster_images_agglomerative",
@@ -337,6 +339,27 @@ def histogram_bins(colour_histogram, image, bins, colour_space="rgb"):
         hint="np.histogram(channel, bins=bins, range=(0, 1)) puts a value of exactly 1.0 in "
         "the last bin; a bin number computed as int(value * bins) would be one too many.",
     )
+
+
+#: Grey (H, W) images and other channel counts, which the docstring says are refused.
+_NOT_RGB_QUICK = [
+    {"image": random_image(41, (3, 4), "uint8"), "bins": 4},
+    {"image": random_image(42, (4, 3), "float64"), "colour_space": "lab"},
+    {"image": random_image(43, (2, 3, 1), "uint8")},
+]
+
+
+@contract("colour_histogram", "grey_refused", quick=_NOT_RGB_QUICK)
+def histogram_grey_refused(colour_histogram, image, bins=LEFT_OUT, colour_space=LEFT_OUT):
+    """A grey (H, W) image, or any shape but (H, W, 3), raises ``ValueError``."""
+    arguments = given(bins=bins, colour_space=colour_space)
+    expect_raises(
+        colour_histogram, "ValueError", {"image": image, **arguments}, image,
+        hint='start with image = np.asarray(image); if image.ndim != 3 or image.shape[2] != 3: '
+        'raise ValueError(f"image must be an RGB image (H, W, 3); got shape {image.shape}"). '
+        "A grey image has no colour channels to count.",
+        **arguments,
+    )  # fmt: skip
 
 
 # -- cluster_images -------------------------------------------------------------------------

@@ -128,6 +128,16 @@ def _rgb_only(images_name):
     return [r for r in _images_of(images_name) if not r.name.startswith(("grey", "one pixel"))]
 
 
+def _refused_shapes(images_name):
+    """Rows of the shapes an RGB-only function refuses (documented: ValueError)."""
+    return [
+        Row("grey (H, W) image of 3n pixels (ValueError)",
+            _array(images_name, lambda v: v.ndim == 2 and v.size % 3 == 0)),
+        Row("(H, W, C) image with C != 3 (ValueError)",
+            _array(images_name, lambda v: v.ndim == 3 and v.shape[2] != 3)),
+    ]  # fmt: skip
+
+
 def _on_half(exact_of):
     """A uint8 call whose exact (unrounded) result has a value on .5."""
 
@@ -245,6 +255,7 @@ DOMAINS: dict[str, list[Row]] = {
         Row("colour_space 'lab'", _is("colour_space", lambda s: s == "lab")),
         Row("colour_space left out (default)", _left_out("colour_space")),
         *_seeds("random_state", generator=False),
+        *_refused_shapes("image"),
     ],  # fmt: skip
     "quantise": _rgb_only("image") + [
         Row("k = 1", _is("k", lambda k: k == 1)),
@@ -321,6 +332,7 @@ DOMAINS: dict[str, list[Row]] = {
             and a.get("bins", 8) in (3, 5, 10) and bool(np.any(a["image"] == 51 * 2))),
         Row("the top value (1.0 or 255)", _array("image", lambda v: v.max() == (
             255 if v.dtype == np.uint8 else 1.0))),
+        *_refused_shapes("image"),
     ],  # fmt: skip
     "cluster_images": [
         Row("features a numpy array", _is("features", lambda v: isinstance(v, np.ndarray))),

@@ -23,6 +23,7 @@ from coursekit.checks.compare import (
     array_problem,
     check_image,
     describe,
+    expect_raises,
     fail,
     format_number,
     given,
@@ -39,6 +40,7 @@ __all__ = [
     "cluster_pixels_colour_space",
     "cluster_pixels_centres_labels",
     "cluster_pixels_random_state",
+    "cluster_pixels_grey_refused",
     "quantise_values",
     "quantise_colour_space",
     "quantise_dtype_rounding",
@@ -319,6 +321,28 @@ def cluster_pixels_random_state(cluster_pixels, image, k, colour_space, random_s
         "random_state on unchanged, KMeans(n_clusters=k, n_init=4, random_state=random_state) "
         "(no other n_init, no fixed seed).",
     )
+
+
+#: Grey (H, W) images and other channel counts, which the docstring says are refused.
+_NOT_RGB_QUICK = [
+    {"image": random_image(31, (3, 4), "uint8"), "k": 2},
+    {"image": random_image(32, (4, 3), "float64"), "k": 1, "colour_space": "lab"},
+    {"image": random_image(33, (2, 3, 4), "uint8"), "k": 2},
+]
+_NOT_RGB_HINT = (
+    'start with image = np.asarray(image); if image.ndim != 3 or image.shape[2] != 3: raise '
+    'ValueError(f"image must be an RGB image (H, W, 3); got shape {image.shape}"). A grey image '
+    "must not be reshaped into made-up colours."
+)
+
+
+@contract("cluster_pixels", "grey_refused", quick=_NOT_RGB_QUICK)
+def cluster_pixels_grey_refused(cluster_pixels, image, k, colour_space=LEFT_OUT,
+                                random_state=LEFT_OUT):  # fmt: skip
+    """A grey (H, W) image, or any shape but (H, W, 3), raises ``ValueError``."""
+    arguments = given(colour_space=colour_space, random_state=random_state)
+    expect_raises(cluster_pixels, "ValueError", {"image": image, "k": k, **arguments}, image, k,
+                  hint=_NOT_RGB_HINT, **arguments)  # fmt: skip
 
 
 # -- quantise -------------------------------------------------------------------------------

@@ -56,6 +56,12 @@ def cluster_pixels(image, k, colour_space="rgb", random_state=0):
         Mean colour of each cluster, in ``colour_space``'s units; ``centres[j]`` belongs to
         label ``j``.
 
+    Raises
+    ------
+    ValueError
+        If ``image`` is not an (H, W, 3) array: a grey (H, W) image, or another number
+        of channels.
+
     Notes
     -----
     :class:`sklearn.cluster.KMeans` runs with ``n_init=4`` restarts. Its cluster numbers

@@ -79,6 +79,12 @@ def colour_histogram(image, bins=8, colour_space="rgb"):
         ``[channel 0 bins..., channel 1 bins..., channel 2 bins...]``. Every block of ``bins``
         values is non-negative and sums to 1.
 
+    Raises
+    ------
+    ValueError
+        If ``image`` is not an (H, W, 3) array: a grey (H, W) image, or another number
+        of channels.
+
     Notes
     -----
     The exact recipe, step by step:

@@ -131,6 +131,7 @@ def _q(assignment, name, reference, *checks) -> Question:
 
 _NEW_ARRAY = "a new array is returned (never a view of the input), and the input is left unchanged"
 _ROUNDING = "uint8 results are rounded to the nearest integer (np.rint), not truncated"
+_GREY_REFUSED = "a grey (H, W) image, or any shape but (H, W, 3), raises ValueError"
 
 QUESTIONS: tuple[Question, ...] = (
     _q(
@@ -144,11 +145,12 @@ QUESTIONS: tuple[Question, ...] = (
     _q(
         "01-images", "cluster_pixels", "coursekit.cluster.cluster_pixels",
         ("grouping", "pixels are grouped by colour with k-means (rgb, scaled to [0, 1])", 1.0),
-        ("colour_space", "the pixels are clustered in the colour space asked for (hsv, lab)", 1.0),
+        ("colour_space", "the pixels are clustered in the colour space asked for (hsv, lab)", 0.5),
         ("centres_labels", "centres are the clusters' mean colours in that space's units, and "
          "labels are numbered from the darkest centre to the brightest", 0.5),
         ("random_state", "random_state seeds k-means exactly as documented (KMeans(n_clusters=k, "
          "n_init=4, random_state=random_state))", 0.5),
+        ("grey_refused", _GREY_REFUSED, 0.5),
     ),
     _q(
         "01-images", "quantise", "coursekit.cluster.quantise",
@@ -198,10 +200,11 @@ QUESTIONS: tuple[Question, ...] = (
         ("rgb", "one np.histogram per channel over (0, 1), each channel divided by its sum, "
          "concatenated", 1.0),
         ("colour_spaces", "hsv and lab histograms, each channel over its own range (L* 0..100, "
-         "a* and b* -128..127)", 1.0),
+         "a* and b* -128..127)", 0.5),
         ("dtypes", "a uint8 image and the same image divided by 255 give the same histogram",
          0.5),
         ("bins", "any number of bins >= 1; a value on the top edge falls in the last bin", 0.5),
+        ("grey_refused", _GREY_REFUSED, 0.5),
     ),
     _q(
         "03-clustering", "cluster_images", "coursekit.cluster.cluster_images",
