@@ -174,8 +174,11 @@ class Zygote:
             file_size_mb=settings.file_size_mb,
         )
         self.isolation = sandbox.describe(self.layers)
+        from coursekit.grading.withhold import kit_uses_kernels
+
         config = {
             "isolate": isolate,
+            "warm_kernels": kit is None or kit_uses_kernels(kit),
             "layers": self.layers.to_dict() if self.layers else None,
             "policy": asdict(policy),
         }

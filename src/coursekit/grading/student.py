@@ -336,8 +336,11 @@ def zygote(sock_fd: int, config: dict | None = None) -> None:
             pass
         except BaseException:  # noqa: BLE001 - a module whose functions are withheld
             pass
-    try:  # the compiled augmentation kernels, loaded once instead of in every student process
-        importlib.import_module("coursekit.augment").warm_up()
+    # The compiled augmentation kernels, loaded once instead of in every student process,
+    # where the assignment's graded functions reach them (withhold.reaches_compiled_kernels).
+    try:
+        if config.get("warm_kernels", True):
+            importlib.import_module("coursekit.augment").warm_up()
     except BaseException:  # noqa: BLE001 - a cold start only costs time (or they are withheld)
         pass
     _find_thread_pools()

@@ -30,6 +30,7 @@ names and ``module.attribute`` chains resolved through each module's imports.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 import shutil
@@ -211,8 +212,14 @@ def call_graph(package_dir: Path) -> tuple[dict, dict[tuple[str, str], set]]:
     """The kit's modules and, for each top-level definition, the definitions it refers to.
 
     Module-level variables are nodes too. The key ``(module, "<module>")`` holds what
-    importing the module calls.
+    importing the module calls. Made once per process and kit version (about a second);
+    callers must not change what it returns.
     """
+    return _call_graph(Path(package_dir), _digest(Path(package_dir), ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _call_graph(package_dir: Path, version: str) -> tuple[dict, dict[tuple[str, str], set]]:
     modules = _load(package_dir)
     graph: dict[tuple[str, str], set] = {}
     for info in modules.values():
@@ -288,6 +295,37 @@ def withheld_functions(assignment: str, package_dir: Path | None = None) -> set[
         and name in modules[module].defs
         and _kept_module(module)
     }
+
+
+#: The kit's compiled-kernel modules (numba), which a zygote warms up when its graded
+#: functions can reach them.
+KERNEL_MODULES = ("coursekit.augment._accel", "coursekit.augment._kernels")
+
+
+def reaches_compiled_kernels(assignment: str, package_dir: Path | None = None) -> bool:
+    """Whether a graded function of ``assignment`` (or a helper it may use) reaches the kit's
+    compiled kernels: only then is warming them up in the zygote worth its second."""
+    package_dir = Path(package_dir or Path(__file__).resolve().parents[1])
+    modules, graph = call_graph(package_dir)
+    roots = set()
+    for q in questions_for(assignment):
+        for dotted in (q.reference, *ALLOWED.get(q.name, ())):
+            module, _, attr = dotted.rpartition(".")
+            target = _resolve(modules, module, attr)
+            if target:
+                roots.add(target)
+    return any(
+        module in KERNEL_MODULES or module.startswith("coursekit.augment._jit")
+        for module, _ in _closure(graph, roots)
+    )
+
+
+def kit_uses_kernels(kit: Path) -> bool:
+    """What :func:`sandbox_kit` recorded: do the kit's graded functions reach the kernels?"""
+    try:
+        return (Path(kit) / "KERNELS.txt").read_text().strip() != "no"
+    except OSError:
+        return True  # not recorded: warm up, as before
 
 
 def _stub_source(info: _Module, withheld: set[str]) -> str:
@@ -383,6 +421,8 @@ def sandbox_kit(assignment: str, cache: Path | None = None) -> Path:
     (building / "WITHHELD.txt").write_text(
         "".join(f"{m}.{n}\n" for m, n in sorted(withheld)), encoding="utf-8"
     )
+    uses = reaches_compiled_kernels(assignment, package_dir)
+    (building / "KERNELS.txt").write_text("yes\n" if uses else "no\n", encoding="utf-8")
     for folder, _, files in os.walk(building):
         os.chmod(folder, 0o755)
         for file in files:
