@@ -133,7 +133,7 @@ def test_the_kit_pasted_is_listed_in_every_assignment_and_the_model_answers_are_
     from tests.fixtures.course_submissions import answer, release_notebook
 
     for assignment in ASSIGNMENTS:
-        make_notebook(tmp_path / "paster" / assignment / "n.ipynb", assignment)
+        make_notebook(tmp_path / "paster" / assignment / "n.ipynb", assignment, paste_kit=True)
         answer(release_notebook(assignment), assignment, {},
                tmp_path / "model" / assignment / "n.ipynb")  # fmt: skip
     matches, _ = find_similar([tmp_path])
