@@ -37,7 +37,9 @@ a fork of the warm zygote, before the first student statement runs:
    pidfd_getfd, bpf, perf_event_open, keyrings, io_uring, userfaultfd, module
    and kexec calls) refused.
 7. **rlimits**: address space per process, file size, no core dumps, CPU time
-   per check, number of processes.
+   per check, number of processes (counted per user by the kernel: the sandbox's
+   own uid as root, its own user namespace otherwise, so that student processes
+   graded at once never share one budget).
 
 The environment of the student process is built from an allow-list
 (:func:`coursekit.grading.session.student_environment`): no token, no variable
@@ -64,8 +66,10 @@ Threat table (attack class → layers that stop it → test in
                                                            → test_environment
     answers: private helpers, closures, reload, exec of   references withheld from the sandbox kit,
       the source, gc, subprocess, solutions/            checks package replaced → test_answers_*
-    memory across forks, process count, disk              cgroup (memory, pids), RLIMIT_NPROC,
-                                                           tmpfs size, RLIMIT_FSIZE → test_resources
+    memory across forks, process count, disk              cgroup (memory, pids), RLIMIT_NPROC
+                                                           of the sandbox's own uid, tmpfs size,
+                                                           RLIMIT_FSIZE → test_resources,
+                                                           tests/test_sandbox_budgets.py
     symlinked submissions, ANSI escapes in reports        parent refuses links; reports strip
                                                            control characters → test_reports_*
 
