@@ -101,6 +101,9 @@ def graded(tmp_path_factory):
             root / f"blank-{assignment}.ipynb", assignment, stub=True
         )
     notebooks["partial"] = make_notebook(root / "partial.ipynb", "02-augmentation", PARTIAL)
+    # The kit's code pasted, numba kernels and all: compiled in the student's own scratch.
+    notebooks["pasted"] = make_notebook(root / "pasted.ipynb", "02-augmentation",
+                                        paste_kit=True)  # fmt: skip
     again = root / "again" / "partial.ipynb"
     again.parent.mkdir()
     shutil.copy(notebooks["partial"], again)
@@ -134,6 +137,15 @@ def test_solution_scores_full_marks_and_lists_the_written_answers(graded, assign
     assert result.auto_score == result.auto_max_score
     assert result.max_score == max_points(assignment)
     assert all(q.status is Status.MANUAL for q in result.questions if q.kind == "written")
+
+
+def test_the_kit_pasted_with_its_compiled_kernels_is_graded_like_the_kit(graded):
+    """A notebook that pastes the kit (its numba kernels compile in the sandbox, cached in the
+    student's scratch folder, never in the kit's) gets what the kit would: full marks. It is
+    the similarity report (tests/test_similarity.py) that lists it."""
+    result = graded["results"]["pasted"]
+    assert not result.error and result.auto_score == result.auto_max_score, [
+        (q.name, q.feedback) for q in result.questions if q.points != q.max_points]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
