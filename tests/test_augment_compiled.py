@@ -98,6 +98,24 @@ def test_warm_up_compiles_every_kernel_and_keeps_them_in_numbas_cache():
     assert after == counts
 
 
+def test_processes_warming_up_together_take_turns(tmp_path):
+    """Graders started together on a fresh install: while one holds the cache folder's lock
+    (compiling), another waits instead of compiling the same kernels again."""
+    import fcntl
+
+    lock = tmp_path / "coursekit-warm-up.lock"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "COURSEKIT_NO_NUMBA": "1"}
+    script = "from coursekit.augment import warm_up; warm_up(); print('warmed')"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        waiting = subprocess.Popen([sys.executable, "-c", script], env=env,
+                                   stdout=subprocess.PIPE, text=True)  # fmt: skip
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.communicate(timeout=3)  # it waits for the lock
+    out, _ = waiting.communicate(timeout=60)  # released: it goes on
+    assert out.strip() == "warmed"
+
+
 @pytest.mark.slow
 def test_a_new_process_loads_the_kernels_from_the_cache():
     if not _accel.enabled():

@@ -8,6 +8,8 @@ small image, so it sits above them; they reach the kernels through
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 
 import numpy as np
@@ -59,7 +61,41 @@ def warm_up(verbose=False) -> bool:
     return ready
 
 
+@contextlib.contextmanager
+def _one_compiler_at_a_time():
+    """Hold a lock in the kernels' cache folder while they are compiled or loaded.
+
+    Processes that start together on a fresh install (the graders of one class, say)
+    would each compile every kernel: with the lock, the first compiles and writes numba's
+    cache, and the others wait for it, then load. Where the lock cannot be taken (a
+    read-only folder, no ``fcntl``), each process just does its own work.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    folder = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
+        os.path.dirname(os.path.abspath(_accel.__file__)), "__pycache__"
+    )
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle = open(os.path.join(folder, "coursekit-warm-up.lock"), "a")  # noqa: SIM115
+    except OSError:
+        yield
+        return
+    with handle:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _warm_up() -> bool:
+    with _one_compiler_at_a_time():
+        return _run_each_kernel_once()
+
+
+def _run_each_kernel_once() -> bool:
     if _accel.kernels() is None:
         return False
     rgb = np.random.default_rng(0).integers(0, 256, size=(6, 7, 3), dtype=np.uint8)
