@@ -788,7 +788,7 @@ def enter(layers: Layers | None, policy: Policy, workdir: str, tag: str = "") ->
         _join_cgroup(policy, tag)
     root = os.geteuid() == 0
     ident = sandbox_id(os.getpid())  # (before the fork into a PID namespace)
-    own_uid = root
+    own_uid = False  # (root without namespaces may stay uid 0: see below)
     if layers.namespaces:
         flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
         uid, gid = os.getuid(), os.getgid()
